@@ -1,0 +1,50 @@
+# pomochi — two commands: `make run` serves the demo community, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint format e2e-deps bench
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pomochi needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## setup: virtualenv, pinned dependencies, database migrations (quick when nothing changed)
+setup: $(STAMP)
+	$(BIN)/pomochi migrate --noinput -v 0
+	$(BIN)/pomochi collectstatic --noinput -v 0
+
+## run: set up, load the demo village if absent, serve http://$(HOST):$(PORT)
+run: setup
+	$(BIN)/pomochi seed_demo --if-absent
+	DEBUG=$${DEBUG:-1} $(BIN)/pomochi runserver $(HOST):$(PORT)
+
+## test: set up, then every test (browser tests included when chromium can be had)
+test: setup e2e-deps
+	$(BIN)/python -m pytest
+
+# Debian's chromium for the Playwright browser tests; installed only when missing and root.
+e2e-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
+	else echo "WARNING: /usr/bin/chromium is missing and we are not root: browser tests will be skipped"; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/ledger.py

@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from pomochi.audit.models import AuditEntry
+from pomochi.audit.verify import verify_community, verify_triggers
+from pomochi.communities.models import Community
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every community's audit chain, cross-check it against the ledger and check "
+        "the protective triggers. Exit 0 only if all is intact."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--community", metavar="SLUG", help="verify only this community")
+        parser.add_argument("--head", metavar="HASH",
+                            help="a head seen earlier, which the chain must still contain")
+
+    def handle(self, *args, community=None, head=None, **options):
+        communities = Community.objects.order_by("slug")
+        if community:
+            communities = communities.filter(slug=community)
+            if not communities.exists():
+                raise CommandError(f"no community with the short name {community!r}")
+        failed = False
+        if missing := verify_triggers():
+            failed = True
+            self.stderr.write(f"FAIL: protective triggers missing: {', '.join(missing)}")
+        for c in communities:
+            verdict = verify_community(c.id)
+            if verdict.ok:
+                self.stdout.write(f"{c.slug}: OK: {verdict.entries} entries, head {verdict.head}")
+            else:
+                failed = True
+                where = f"seq {verdict.bad_seq}: " if verdict.bad_seq is not None else ""
+                self.stderr.write(f"{c.slug}: FAIL: {where}{verdict.problem}")
+        if head and not AuditEntry.objects.filter(community__in=communities, hash=head).exists():
+            failed = True
+            self.stderr.write(f"FAIL: the chain no longer contains the earlier head {head}")
+        if failed:
+            raise CommandError("the audit chain does not verify")

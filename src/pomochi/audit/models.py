@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pomochi.audit.immutable import ImmutableModel
+from pomochi.communities.models import Community, Household, Membership
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditHead(models.Model):
+    """The last entry of a community's chain. Appends lock this row, so they queue per community."""
+
+    community = models.OneToOneField(
+        Community, on_delete=models.PROTECT, primary_key=True, related_name="audit_head"
+    )
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit head")
+
+
+class AuditEntry(ImmutableModel):
+    """One state change, chained: hash = SHA-256(seq ‖ prev_hash ‖ payload_digest).
+
+    The digest is public to every member; the payload follows the visibility rules, so anyone
+    can verify the chain without learning who received aid.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    seq = models.BigIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verb = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField(null=True)
+    # The household the entry is about, if any: its members may read the payload.
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payload = models.TextField()
+    payload_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["community", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "seq"], name="audit_seq_unique"),
+        ]
+        indexes = [models.Index(fields=["community", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.verb}"

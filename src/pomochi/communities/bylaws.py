@@ -1,0 +1,54 @@
+"""The schema of a community's bylaws: the rules as data, checked before any version is kept."""
+
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pomochi.errors import InvalidInput
+
+AllocationRule = Literal[
+    "equal_per_household", "per_person", "proportional", "max_min", "priority_tiers"
+]
+
+
+class Privacy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Off by default: what a household needs is its own business and the coordinators'.
+    needs_visible_to_members: bool = False
+    receivers_visible_to_members: bool = False
+
+
+class Rules(BaseModel):
+    """Version 1 of the bylaws schema. Unknown keys are refused so typos do not pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allocation_rule: AllocationRule = "max_min"
+    approval_quorum: int = Field(default=2, ge=1, le=100)
+    loan_term_days: int = Field(default=180, ge=1, le=3650)
+    loans_due_after_harvest: bool = True
+    harvest_month: int = Field(default=9, ge=1, le=12)
+    privacy: Privacy = Field(default_factory=Privacy)
+    trust_decay_half_life_days: int = Field(default=365, ge=7, le=3650)
+    appeal_window_days: int = Field(default=7, ge=0, le=90)
+
+
+def default_rules() -> dict:
+    return Rules().model_dump()
+
+
+def validate_rules(data: dict) -> dict:
+    """Return the complete rules (defaults filled in) or raise InvalidInput naming each bad field."""
+    try:
+        return Rules.model_validate(data).model_dump()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "bylaws"
+            problems.append(f"{where}: {error['msg']}")
+        raise InvalidInput(
+            _("The bylaws are not valid: %(problems)s") % {"problems": "; ".join(problems)},
+            field="rules",
+        ) from None

@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Community(models.Model):
+    """A mutual-aid group. Every other row belongs to exactly one."""
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    language = models.CharField(_("language"), max_length=8, default="en")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """The unit that gives and receives. Vulnerability flags are need data: private."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="households")
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveSmallIntegerField(_("people"), default=1)
+    has_children = models.BooleanField(_("children"), default=False)
+    has_elderly = models.BooleanField(_("elderly"), default=False)
+    has_ill_or_disabled = models.BooleanField(_("ill or disabled"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="household_name_unique"),
+            models.CheckConstraint(condition=models.Q(size__gte=1), name="household_size_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person in a community: the actor of every service call."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="memberships")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    is_coordinator = models.BooleanField(_("coordinator"), default=False)
+    is_committee = models.BooleanField(_("committee"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.community_id}"
+
+    @property
+    def roles(self) -> list[str]:
+        return [r for r, on in (("coordinator", self.is_coordinator),
+                                ("committee", self.is_committee)) if on]
+
+
+class ResourceKind(models.TextChoices):
+    CONSUMABLE = "consumable", _("consumable (stock used up: grain, fuel)")
+    DURABLE = "durable", _("durable (items lent and returned: a plough)")
+    LABOUR = "labour", _("labour (hours of work)")
+
+
+class ResourceType(models.Model):
+    """What flows. Quantities are integers in the smallest unit (10^-decimal_places of `unit`)."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="resources")
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=12, choices=ResourceKind.choices)
+    decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=0)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="resource_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(decimal_places__lte=6), name="resource_places_at_most_6"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def format(self, quantity: int) -> str:
+        from pomochi.communities.quantities import format_quantity
+
+        return format_quantity(quantity, resource=self)
+
+
+class Bylaws(models.Model):
+    """One version of a community's written rules. A change is a new version; old ones stay."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="bylaws")
+    version = models.PositiveIntegerField()
+    rules = models.JSONField()
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bylaws version")
+        verbose_name_plural = _("bylaws versions")
+        ordering = ["community", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "version"], name="bylaws_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} v{self.version}"

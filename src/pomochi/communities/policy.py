@@ -1,0 +1,102 @@
+"""Who may do what, in which community: the one place that says so.
+
+Every service calls `require` first; views and API endpoints call `can`/`require` before they show
+a form, so nobody is offered what they may not do. A rule receives the acting membership and the
+object acted on; the community check is made here, once, for every rule.
+"""
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from pomochi.communities.models import Community, Membership
+from pomochi.errors import NotAllowed
+
+Rule = Callable[[Membership, object], bool]
+
+
+def _member(actor, target) -> bool:
+    return True
+
+
+def _coordinator(actor, target) -> bool:
+    return actor.is_coordinator
+
+
+def _committee(actor, target) -> bool:
+    return actor.is_committee
+
+
+def _coordinator_or_committee(actor, target) -> bool:
+    return actor.is_coordinator or actor.is_committee
+
+
+def _own_household_or_coordinator(actor, household) -> bool:
+    return actor.is_coordinator or (
+        actor.household_id is not None and actor.household_id == household.id
+    )
+
+
+def _sees_household_private(actor, household) -> bool:
+    """Need data: the household itself, coordinators and the committee."""
+    return actor.is_coordinator or actor.is_committee or actor.household_id == household.id
+
+
+def _not_self(rule: Rule) -> Rule:
+    def check(actor, membership) -> bool:
+        return membership.id != actor.id and rule(actor, membership)
+
+    return check
+
+
+def _reads_audit_payload(actor, entry) -> bool:
+    """Committee reads all; others read entries about no household, or about their own."""
+    return (
+        actor.is_committee
+        or entry.household_id is None
+        or (actor.household_id is not None and entry.household_id == actor.household_id)
+    )
+
+
+RULES: dict[str, Rule] = {
+    "community.view": _member,
+    "audit.view_chain": _member,
+    "audit.read_payload": _reads_audit_payload,
+    "household.create": _coordinator,
+    "household.update": _coordinator,
+    "household.view_private": _sees_household_private,
+    "membership.add": _coordinator,
+    "membership.set_household": _coordinator,
+    "membership.grant_coordinator": _not_self(_coordinator_or_committee),
+    "membership.grant_committee": _not_self(_committee),
+    "bylaws.change": _committee,
+    "resource.create": _coordinator,
+    "pool.create": _coordinator,
+    "ledger.contribute": _own_household_or_coordinator,
+    "ledger.distribute": _coordinator,
+    "ledger.transfer": _own_household_or_coordinator,
+    # The household that received the work confirms it; a worker cannot credit themselves.
+    "ledger.work": _own_household_or_coordinator,
+    "ledger.adjust": _committee,
+    "ledger.reverse": _coordinator_or_committee,
+}
+
+
+def community_of(target) -> int | None:
+    if isinstance(target, Community):
+        return target.id
+    return getattr(target, "community_id", None)
+
+
+def can(actor: Membership | None, permission: str, target) -> bool:
+    rule = RULES[permission]  # a KeyError here is a programming error, not a refusal
+    if actor is None or not actor.is_active:
+        return False
+    if community_of(target) != actor.community_id:
+        return False
+    return rule(actor, target)
+
+
+def require(actor: Membership | None, permission: str, target) -> None:
+    if not can(actor, permission, target):
+        raise NotAllowed(_("You are not allowed to do this here."))

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerConfig(AppConfig):
+    name = "pomochi.ledger"
+    label = "ledger"
+    verbose_name = _("Ledger")
+
+    def ready(self):
+        from pomochi.audit.verify import register_cross_check
+        from pomochi.ledger.models import Event
+
+        def event_rows(community_id: int):
+            for event in Event.objects.filter(community_id=community_id).iterator(chunk_size=2000):
+                yield event.id, event.audit_data()
+
+        register_cross_check("event", event_rows)

@@ -1,0 +1,83 @@
+"""The ledger's hot path in plain SQL, portable between SQLite (≥ 3.35) and PostgreSQL.
+
+Kept in this one small module on purpose: it runs for every event, and the ORM's own overhead was
+several times the cost of the statements themselves (see benchmarks/ledger.py). The same tests
+cover it as the rest of the ledger.
+"""
+
+EVENT_COLUMNS = (
+    "community_id", "action", "resource_id", "quantity", "provider_household_id",
+    "provider_pool_id", "receiver_household_id", "receiver_pool_id", "occurred_at",
+    "recorded_at", "recorded_by_id", "cause_type", "cause_id", "reverses_id", "note",
+)
+_INSERT_EVENT = (
+    f"INSERT INTO ledger_event ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))}) RETURNING id"
+)
+
+
+def holding_add(cursor, *, pool_id: int, resource_id: int, quantity: int) -> None:
+    cursor.execute(
+        "INSERT INTO ledger_holding (pool_id, resource_id, quantity) VALUES (%s, %s, %s) "
+        "ON CONFLICT (pool_id, resource_id) "
+        "DO UPDATE SET quantity = ledger_holding.quantity + excluded.quantity",
+        [pool_id, resource_id, quantity],
+    )
+
+
+def holding_take(cursor, *, pool_id: int, resource_id: int, quantity: int) -> bool:
+    """Take stock if there is enough, in one statement, so two racing takers cannot both win.
+
+    On PostgreSQL the second waits for the first's row lock and re-checks the condition; on
+    SQLite the IMMEDIATE transaction has already serialised them.
+    """
+    cursor.execute(
+        "UPDATE ledger_holding SET quantity = quantity - %s "
+        "WHERE pool_id = %s AND resource_id = %s AND quantity >= %s",
+        [quantity, pool_id, resource_id, quantity],
+    )
+    return cursor.rowcount == 1
+
+
+def holding_quantity(cursor, *, pool_id: int, resource_id: int) -> int:
+    cursor.execute(
+        "SELECT quantity FROM ledger_holding WHERE pool_id = %s AND resource_id = %s",
+        [pool_id, resource_id],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def event_insert(cursor, values: dict) -> int:
+    cursor.execute(_INSERT_EVENT, [values[column] for column in EVENT_COLUMNS])
+    return cursor.fetchone()[0]
+
+
+def idempotency_claim(cursor, *, community_id: int, actor_id: int, key: str, fingerprint: str,
+                      created_at) -> bool:
+    """Claim a key for this request; False if it was claimed before (by a committed request).
+
+    On PostgreSQL a concurrent claim of the same key waits here until the first commits.
+    """
+    cursor.execute(
+        "INSERT INTO ledger_idempotencyrecord (community_id, actor_id, key, fingerprint,"
+        " created_at) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (actor_id, key) DO NOTHING",
+        [community_id, actor_id, key, fingerprint, created_at],
+    )
+    return cursor.rowcount == 1
+
+
+def idempotency_lookup(cursor, *, actor_id: int, key: str) -> tuple[str, int | None]:
+    cursor.execute(
+        "SELECT fingerprint, event_id FROM ledger_idempotencyrecord"
+        " WHERE actor_id = %s AND key = %s",
+        [actor_id, key],
+    )
+    return cursor.fetchone()
+
+
+def idempotency_complete(cursor, *, actor_id: int, key: str, event_id: int) -> None:
+    cursor.execute(
+        "UPDATE ledger_idempotencyrecord SET event_id = %s WHERE actor_id = %s AND key = %s",
+        [event_id, actor_id, key],
+    )

@@ -1,0 +1,94 @@
+"""Shared fixtures: a village with named people, and a neighbouring hamlet.
+
+village.olga    founder: coordinator and committee, household Orlovs
+village.alice   coordinator, household Ivanovs
+village.bob     plain member, household Petrovs
+village.vera    committee only, no household
+village.sidorovs  a household with no member online (many are)
+hamlet.charlie  coordinator of another community (the outsider)
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from pomochi.accounts.models import User
+from pomochi.communities.services import (
+    community_create,
+    household_create,
+    membership_add,
+    membership_set_household,
+    membership_set_roles,
+    resource_create,
+)
+from pomochi.ledger.models import PoolKind
+from pomochi.ledger.services import event_contribute, pool_create
+
+
+def make_user(username: str) -> User:
+    return User.objects.create_user(username=username, password=f"{username}-pass-2026",
+                                    email=f"{username}@example.org")
+
+
+def build_village(slug: str = "village", name: str = "Village") -> SimpleNamespace:
+    v = SimpleNamespace()
+    founder = make_user(f"olga-{slug}" if slug != "village" else "olga")
+    v.community = community_create(slug=slug, name=name, founder=founder)
+    v.olga = v.community.memberships.get(user=founder)
+    v.orlovs = household_create(actor=v.olga, name="Orlovs", size=2, has_elderly=True)
+    v.olga = membership_set_household(actor=v.olga, membership=v.olga, household=v.orlovs)
+    v.ivanovs = household_create(actor=v.olga, name="Ivanovs", size=4, has_children=True)
+    v.petrovs = household_create(actor=v.olga, name="Petrovs", size=3)
+    v.sidorovs = household_create(actor=v.olga, name="Sidorovs", size=1, has_ill_or_disabled=True)
+    suffix = "" if slug == "village" else f"-{slug}"
+    v.alice = membership_add(actor=v.olga, user=make_user(f"alice{suffix}"), household=v.ivanovs)
+    v.alice = membership_set_roles(actor=v.olga, membership=v.alice, coordinator=True)
+    v.bob = membership_add(actor=v.olga, user=make_user(f"bob{suffix}"), household=v.petrovs)
+    v.vera = membership_add(actor=v.olga, user=make_user(f"vera{suffix}"))
+    v.vera = membership_set_roles(actor=v.olga, membership=v.vera, committee=True)
+    v.grain = resource_create(actor=v.olga, name="grain", unit="kg", kind="consumable",
+                              decimal_places=3)
+    v.potatoes = resource_create(actor=v.olga, name="potatoes", unit="kg", kind="consumable",
+                                 decimal_places=1)
+    v.plough = resource_create(actor=v.olga, name="plough", unit="pcs", kind="durable")
+    v.labour = resource_create(actor=v.olga, name="labour", unit="h", kind="labour",
+                               decimal_places=2)
+    v.granary = pool_create(actor=v.olga, name="Granary", kind=PoolKind.GRANARY)
+    v.tools = pool_create(actor=v.olga, name="Tool library", kind=PoolKind.TOOL_LIBRARY)
+    return v
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that check hashing ask for it explicitly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def village(db):
+    return build_village()
+
+
+@pytest.fixture
+def stocked_village(village):
+    """The village with 100 kg of grain and one plough in store, given by the Ivanovs."""
+    event_contribute(actor=village.alice, household=village.ivanovs, pool=village.granary,
+                     resource=village.grain, quantity=100_000)
+    event_contribute(actor=village.alice, household=village.ivanovs, pool=village.tools,
+                     resource=village.plough, quantity=1)
+    return village
+
+
+@pytest.fixture
+def hamlet(db):
+    h = SimpleNamespace()
+    founder = make_user("charlie")
+    h.community = community_create(slug="hamlet", name="Hamlet", founder=founder)
+    h.charlie = h.community.memberships.get(user=founder)
+    h.kuznetsovs = household_create(actor=h.charlie, name="Kuznetsovs", size=5)
+    h.charlie = membership_set_household(actor=h.charlie, membership=h.charlie,
+                                         household=h.kuznetsovs)
+    h.grain = resource_create(actor=h.charlie, name="grain", unit="kg", kind="consumable",
+                              decimal_places=3)
+    h.store = pool_create(actor=h.charlie, name="Store", kind=PoolKind.GRANARY)
+    return h
