@@ -26,8 +26,9 @@ from pomochi.ledger.services import event_contribute, pool_create
 
 
 def make_user(username: str) -> User:
-    return User.objects.create_user(username=username, password=f"{username}-pass-2026",
-                                    email=f"{username}@example.org")
+    return User.objects.create_user(
+        username=username, password=f"{username}-pass-2026", email=f"{username}@example.org"
+    )
 
 
 def build_village(slug: str = "village", name: str = "Village") -> SimpleNamespace:
@@ -35,26 +36,60 @@ def build_village(slug: str = "village", name: str = "Village") -> SimpleNamespa
     founder = make_user(f"olga-{slug}" if slug != "village" else "olga")
     v.community = community_create(slug=slug, name=name, founder=founder)
     v.olga = v.community.memberships.get(user=founder)
-    v.orlovs = household_create(actor=v.olga, name="Orlovs", size=2, has_elderly=True)
+    v.orlovs = household_create(
+        actor=v.olga, community=v.community, name="Orlovs", size=2, has_elderly=True
+    )
     v.olga = membership_set_household(actor=v.olga, membership=v.olga, household=v.orlovs)
-    v.ivanovs = household_create(actor=v.olga, name="Ivanovs", size=4, has_children=True)
-    v.petrovs = household_create(actor=v.olga, name="Petrovs", size=3)
-    v.sidorovs = household_create(actor=v.olga, name="Sidorovs", size=1, has_ill_or_disabled=True)
+    v.ivanovs = household_create(
+        actor=v.olga, community=v.community, name="Ivanovs", size=4, has_children=True
+    )
+    v.petrovs = household_create(actor=v.olga, community=v.community, name="Petrovs", size=3)
+    v.sidorovs = household_create(
+        actor=v.olga, community=v.community, name="Sidorovs", size=1, has_ill_or_disabled=True
+    )
     suffix = "" if slug == "village" else f"-{slug}"
-    v.alice = membership_add(actor=v.olga, user=make_user(f"alice{suffix}"), household=v.ivanovs)
+    v.alice = membership_add(
+        actor=v.olga, community=v.community, user=make_user(f"alice{suffix}"), household=v.ivanovs
+    )
     v.alice = membership_set_roles(actor=v.olga, membership=v.alice, coordinator=True)
-    v.bob = membership_add(actor=v.olga, user=make_user(f"bob{suffix}"), household=v.petrovs)
-    v.vera = membership_add(actor=v.olga, user=make_user(f"vera{suffix}"))
+    v.bob = membership_add(
+        actor=v.olga, community=v.community, user=make_user(f"bob{suffix}"), household=v.petrovs
+    )
+    v.vera = membership_add(actor=v.olga, community=v.community, user=make_user(f"vera{suffix}"))
     v.vera = membership_set_roles(actor=v.olga, membership=v.vera, committee=True)
-    v.grain = resource_create(actor=v.olga, name="grain", unit="kg", kind="consumable",
-                              decimal_places=3)
-    v.potatoes = resource_create(actor=v.olga, name="potatoes", unit="kg", kind="consumable",
-                                 decimal_places=1)
-    v.plough = resource_create(actor=v.olga, name="plough", unit="pcs", kind="durable")
-    v.labour = resource_create(actor=v.olga, name="labour", unit="h", kind="labour",
-                               decimal_places=2)
-    v.granary = pool_create(actor=v.olga, name="Granary", kind=PoolKind.GRANARY)
-    v.tools = pool_create(actor=v.olga, name="Tool library", kind=PoolKind.TOOL_LIBRARY)
+    v.grain = resource_create(
+        actor=v.olga,
+        community=v.community,
+        name="grain",
+        unit="kg",
+        kind="consumable",
+        decimal_places=3,
+    )
+    v.potatoes = resource_create(
+        actor=v.olga,
+        community=v.community,
+        name="potatoes",
+        unit="kg",
+        kind="consumable",
+        decimal_places=1,
+    )
+    v.plough = resource_create(
+        actor=v.olga, community=v.community, name="plough", unit="pcs", kind="durable"
+    )
+    v.labour = resource_create(
+        actor=v.olga,
+        community=v.community,
+        name="labour",
+        unit="h",
+        kind="labour",
+        decimal_places=2,
+    )
+    v.granary = pool_create(
+        actor=v.olga, community=v.community, name="Granary", kind=PoolKind.GRANARY
+    )
+    v.tools = pool_create(
+        actor=v.olga, community=v.community, name="Tool library", kind=PoolKind.TOOL_LIBRARY
+    )
     return v
 
 
@@ -72,10 +107,20 @@ def village(db):
 @pytest.fixture
 def stocked_village(village):
     """The village with 100 kg of grain and one plough in store, given by the Ivanovs."""
-    event_contribute(actor=village.alice, household=village.ivanovs, pool=village.granary,
-                     resource=village.grain, quantity=100_000)
-    event_contribute(actor=village.alice, household=village.ivanovs, pool=village.tools,
-                     resource=village.plough, quantity=1)
+    event_contribute(
+        actor=village.alice,
+        household=village.ivanovs,
+        pool=village.granary,
+        resource=village.grain,
+        quantity=100_000,
+    )
+    event_contribute(
+        actor=village.alice,
+        household=village.ivanovs,
+        pool=village.tools,
+        resource=village.plough,
+        quantity=1,
+    )
     return village
 
 
@@ -85,10 +130,21 @@ def hamlet(db):
     founder = make_user("charlie")
     h.community = community_create(slug="hamlet", name="Hamlet", founder=founder)
     h.charlie = h.community.memberships.get(user=founder)
-    h.kuznetsovs = household_create(actor=h.charlie, name="Kuznetsovs", size=5)
-    h.charlie = membership_set_household(actor=h.charlie, membership=h.charlie,
-                                         household=h.kuznetsovs)
-    h.grain = resource_create(actor=h.charlie, name="grain", unit="kg", kind="consumable",
-                              decimal_places=3)
-    h.store = pool_create(actor=h.charlie, name="Store", kind=PoolKind.GRANARY)
+    h.kuznetsovs = household_create(
+        actor=h.charlie, community=h.community, name="Kuznetsovs", size=5
+    )
+    h.charlie = membership_set_household(
+        actor=h.charlie, membership=h.charlie, household=h.kuznetsovs
+    )
+    h.grain = resource_create(
+        actor=h.charlie,
+        community=h.community,
+        name="grain",
+        unit="kg",
+        kind="consumable",
+        decimal_places=3,
+    )
+    h.store = pool_create(
+        actor=h.charlie, community=h.community, name="Store", kind=PoolKind.GRANARY
+    )
     return h

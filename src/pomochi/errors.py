@@ -29,4 +29,4 @@ class InvalidInput(DomainError):
 
 
 class Conflict(DomainError):
-    """The request contradicts what is already recorded (a reused idempotency key, a second reversal)."""
+    """The request contradicts what is recorded (a reused idempotency key, a second reversal)."""

@@ -1,6 +1,6 @@
 """Project settings, all from the environment so one build serves a laptop and a city.
 
-SQLite under ./data/ is the default; DATABASE_URL points elsewhere (PostgreSQL for many app servers).
+SQLite under ./data/ is the default; DATABASE_URL points elsewhere (PostgreSQL for a city).
 """
 
 import os
@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "pomochi.communities",
     "pomochi.audit",
     "pomochi.ledger",
+    "pomochi.web",
+    "pomochi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -21,3 +21,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         verbose_name = _("failed log-in")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

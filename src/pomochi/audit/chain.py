@@ -10,7 +10,7 @@ __all__ = ["GENESIS_HASH", "canonical_json", "chain_hash", "digest", "entry_payl
 
 
 def canonical_json(value) -> str:
-    """One text per value: sorted keys, no spaces, UTF-8. Hashes depend on it, so never change it."""
+    """One text per value: sorted keys, no spaces, UTF-8. Hashes depend on it: never change."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -26,13 +26,23 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def entry_payload(*, verb: str, object_type: str, object_id: int | None, actor_id: int | None,
-                  household_id: int | None, at: datetime, data: dict) -> str:
-    return canonical_json({
-        "actor": actor_id,
-        "at": iso(at),
-        "data": data,
-        "household": household_id,
-        "object": [object_type, object_id],
-        "verb": verb,
-    })
+def entry_payload(
+    *,
+    verb: str,
+    object_type: str,
+    object_id: int | None,
+    actor_id: int | None,
+    household_id: int | None,
+    at: datetime,
+    data: dict,
+) -> str:
+    return canonical_json(
+        {
+            "actor": actor_id,
+            "at": iso(at),
+            "data": data,
+            "household": household_id,
+            "object": [object_type, object_id],
+            "verb": verb,
+        }
+    )

@@ -19,6 +19,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit head")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class AuditEntry(ImmutableModel):
     """One state change, chained: hash = SHA-256(seq ‖ prev_hash ‖ payload_digest).

@@ -20,14 +20,22 @@ def audit_head_create(*, community_id: int) -> None:
     AuditHead.objects.create(community_id=community_id, seq=0, hash=GENESIS_HASH)
 
 
-def audit_append(*, community_id: int, actor_id: int | None, verb: str, object_type: str,
-                 object_id: int | None, data: dict, household_id: int | None = None,
-                 at: datetime | None = None) -> Appended:
+def audit_append(
+    *,
+    community_id: int,
+    actor_id: int | None,
+    verb: str,
+    object_type: str,
+    object_id: int | None,
+    data: dict,
+    household_id: int | None = None,
+    at: datetime | None = None,
+) -> Appended:
     """Append one entry. Must run inside the transaction of the change it records.
 
     The head row is bumped first: on PostgreSQL that row lock queues concurrent appends of the
     same community; on SQLite the IMMEDIATE transaction already holds the write lock.
-    Plain SQL on purpose: this runs once per ledger event and is the hot path (benchmarks/ledger.py).
+    Plain SQL on purpose: it runs once per ledger event, the hot path (benchmarks/ledger.py).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the change")
@@ -41,19 +49,37 @@ def audit_append(*, community_id: int, actor_id: int | None, verb: str, object_t
         if row is None:
             raise RuntimeError(f"community {community_id} has no audit head")
         seq, prev_hash = row
-        payload = entry_payload(verb=verb, object_type=object_type, object_id=object_id,
-                                actor_id=actor_id, household_id=household_id, at=at, data=data)
+        payload = entry_payload(
+            verb=verb,
+            object_type=object_type,
+            object_id=object_id,
+            actor_id=actor_id,
+            household_id=household_id,
+            at=at,
+            data=data,
+        )
         payload_digest = digest(payload)
         new_hash = chain_hash(seq, prev_hash, payload_digest)
         cursor.execute(
             "INSERT INTO audit_auditentry (community_id, seq, at, actor_id, verb, object_type,"
             " object_id, household_id, payload, payload_digest, prev_hash, hash)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [community_id, seq, connection.ops.adapt_datetimefield_value(at), actor_id, verb,
-             object_type, object_id, household_id, payload, payload_digest, prev_hash, new_hash],
+            [
+                community_id,
+                seq,
+                connection.ops.adapt_datetimefield_value(at),
+                actor_id,
+                verb,
+                object_type,
+                object_id,
+                household_id,
+                payload,
+                payload_digest,
+                prev_hash,
+                new_hash,
+            ],
         )
         cursor.execute(
             "UPDATE audit_audithead SET hash = %s WHERE community_id = %s", [new_hash, community_id]
         )
     return Appended(seq=seq, hash=new_hash)
-

@@ -59,8 +59,13 @@ def verify_community(community_id: int) -> Verdict:
             payload = json.loads(e.payload)
         except ValueError:
             return fail(e.seq, "payload is not JSON")
-        columns = {"verb": e.verb, "object": [e.object_type, e.object_id], "actor": e.actor_id,
-                   "household": e.household_id, "at": iso(e.at)}
+        columns = {
+            "verb": e.verb,
+            "object": [e.object_type, e.object_id],
+            "actor": e.actor_id,
+            "household": e.household_id,
+            "at": iso(e.at),
+        }
         for name, value in columns.items():
             if payload.get(name) != value:
                 return fail(e.seq, f"column {name} differs from the hashed payload")

@@ -40,7 +40,7 @@ def default_rules() -> dict:
 
 
 def validate_rules(data: dict) -> dict:
-    """Return the complete rules (defaults filled in) or raise InvalidInput naming each bad field."""
+    """Return the complete rules (defaults filled in), or raise InvalidInput naming bad fields."""
     try:
         return Rules.model_validate(data).model_dump()
     except ValidationError as exc:

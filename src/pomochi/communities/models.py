@@ -72,8 +72,11 @@ class Membership(models.Model):
 
     @property
     def roles(self) -> list[str]:
-        return [r for r, on in (("coordinator", self.is_coordinator),
-                                ("committee", self.is_committee)) if on]
+        return [
+            r
+            for r, on in (("coordinator", self.is_coordinator), ("committee", self.is_committee))
+            if on
+        ]
 
 
 class ResourceKind(models.TextChoices):

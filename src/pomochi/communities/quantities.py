@@ -39,8 +39,12 @@ def parse_quantity(text: str | int | Decimal, *, decimal_places: int, unit: str 
                 "Nothing is rounded for you: please write it with at most %(places)d."
             )
         raise InvalidInput(
-            message % {"unit": unit or _("Quantities"), "places": decimal_places,
-                       "text": str(text).strip()},
+            message
+            % {
+                "unit": unit or _("Quantities"),
+                "places": decimal_places,
+                "text": str(text).strip(),
+            },
             field="quantity",
         )
     result = int(scaled)
@@ -49,9 +53,10 @@ def parse_quantity(text: str | int | Decimal, *, decimal_places: int, unit: str 
     return result
 
 
-def format_quantity(quantity: int, *, resource=None, decimal_places: int | None = None,
-                    unit: str | None = None) -> str:
-    """Render an integer quantity in the resource's unit, without trailing zeros: 12500 → "12.5 kg"."""
+def format_quantity(
+    quantity: int, *, resource=None, decimal_places: int | None = None, unit: str | None = None
+) -> str:
+    """Render a quantity in the resource's unit, without trailing zeros: 12500 → "12.5 kg"."""
     places = resource.decimal_places if resource is not None else (decimal_places or 0)
     unit = resource.unit if resource is not None else (unit or "")
     value = Decimal(int(quantity)).scaleb(-places)

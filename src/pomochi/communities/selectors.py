@@ -14,15 +14,21 @@ def bylaws_versions(*, community: Community) -> QuerySet[Bylaws]:
 def memberships_of_user(*, user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return (Membership.objects.filter(user=user, is_active=True)
-            .select_related("community", "household").order_by("community__name"))
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("community", "household")
+        .order_by("community__name")
+    )
 
 
 def membership_in(*, user, community: Community) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return (Membership.objects.filter(user=user, community=community, is_active=True)
-            .select_related("community", "household").first())
+    return (
+        Membership.objects.filter(user=user, community=community, is_active=True)
+        .select_related("community", "household")
+        .first()
+    )
 
 
 def households_of(*, community: Community) -> QuerySet[Household]:

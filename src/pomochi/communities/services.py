@@ -3,6 +3,10 @@
 Each function is one transaction: policy first, then the change, then its audit entry.
 """
 
+import re
+import zoneinfo
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -19,12 +23,26 @@ from pomochi.communities.models import (
 )
 from pomochi.errors import Conflict, InvalidInput, NotAllowed
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-def _audit(actor: Membership | None, community_id: int, verb: str, obj, data: dict,
-           household_id: int | None = None) -> None:
-    audit_append(community_id=community_id, actor_id=actor.id if actor else None, verb=verb,
-                 object_type=obj._meta.model_name, object_id=obj.pk, data=data,
-                 household_id=household_id)
+
+def _audit(
+    actor: Membership | None,
+    community_id: int,
+    verb: str,
+    obj,
+    data: dict,
+    household_id: int | None = None,
+) -> None:
+    audit_append(
+        community_id=community_id,
+        actor_id=actor.id if actor else None,
+        verb=verb,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        data=data,
+        household_id=household_id,
+    )
 
 
 def _membership_data(membership: Membership) -> dict:
@@ -48,51 +66,108 @@ def _household_data(household: Household) -> dict:
 
 
 @transaction.atomic
-def community_create(*, slug: str, name: str, founder, timezone: str = "UTC",
-                     language: str = "en", rules: dict | None = None) -> Community:
+def community_create(
+    *,
+    slug: str,
+    name: str,
+    founder,
+    timezone: str = "UTC",
+    language: str = "en",
+    rules: dict | None = None,
+) -> Community:
     """Found a community. Its founder becomes its first coordinator and committee member.
 
     Called by a site administrator (CLI or admin), so there is no actor membership yet.
     """
+    if not SLUG.fullmatch(slug or ""):
+        raise InvalidInput(
+            _("A short name uses only lowercase letters, digits and hyphens."), field="slug"
+        )
+    if timezone not in zoneinfo.available_timezones():
+        raise InvalidInput(_("Unknown time zone: %(tz)s") % {"tz": timezone}, field="timezone")
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Unknown language: %(lang)s") % {"lang": language}, field="language")
+    if not name.strip():
+        raise InvalidInput(_("A community needs a name."), field="name")
     if Community.objects.filter(slug=slug).exists():
-        raise Conflict(_("A community with the short name “%(slug)s” already exists.")
-                       % {"slug": slug}, field="slug")
+        raise Conflict(
+            _("A community with the short name “%(slug)s” already exists.") % {"slug": slug},
+            field="slug",
+        )
     rules = validate_rules(rules if rules is not None else default_rules())
-    community = Community.objects.create(slug=slug, name=name, timezone=timezone,
-                                         language=language)
+    community = Community.objects.create(slug=slug, name=name, timezone=timezone, language=language)
     audit_head_create(community_id=community.id)
-    _audit(None, community.id, "community.create", community,
-           {"slug": slug, "name": name, "timezone": timezone, "language": language})
+    _audit(
+        None,
+        community.id,
+        "community.create",
+        community,
+        {"slug": slug, "name": name, "timezone": timezone, "language": language},
+    )
     founder_membership = Membership.objects.create(
         user=founder, community=community, is_coordinator=True, is_committee=True
     )
-    _audit(founder_membership, community.id, "membership.add", founder_membership,
-           _membership_data(founder_membership))
-    bylaws = Bylaws.objects.create(community=community, version=1, rules=rules,
-                                   reason=_("Founding bylaws"), created_by=founder_membership)
-    _audit(founder_membership, community.id, "bylaws.change", bylaws,
-           {"version": 1, "rules": rules, "reason": bylaws.reason})
+    _audit(
+        founder_membership,
+        community.id,
+        "membership.add",
+        founder_membership,
+        _membership_data(founder_membership),
+    )
+    bylaws = Bylaws.objects.create(
+        community=community,
+        version=1,
+        rules=rules,
+        reason=_("Founding bylaws"),
+        created_by=founder_membership,
+    )
+    _audit(
+        founder_membership,
+        community.id,
+        "bylaws.change",
+        bylaws,
+        {"version": 1, "rules": rules, "reason": bylaws.reason},
+    )
     return community
 
 
 @transaction.atomic
-def household_create(*, actor: Membership, name: str, size: int = 1, has_children: bool = False,
-                     has_elderly: bool = False, has_ill_or_disabled: bool = False) -> Household:
-    policy.require(actor, "household.create", actor.community)
+def household_create(
+    *,
+    actor: Membership,
+    community: Community,
+    name: str,
+    size: int = 1,
+    has_children: bool = False,
+    has_elderly: bool = False,
+    has_ill_or_disabled: bool = False,
+) -> Household:
+    policy.require(actor, "household.create", community)
     name = name.strip()
     if not name:
         raise InvalidInput(_("A household needs a name."), field="name")
     if size < 1:
         raise InvalidInput(_("A household has at least one person."), field="size")
     if Household.objects.filter(community_id=actor.community_id, name=name).exists():
-        raise Conflict(_("There is already a household called “%(name)s”.") % {"name": name},
-                       field="name")
+        raise Conflict(
+            _("There is already a household called “%(name)s”.") % {"name": name}, field="name"
+        )
     household = Household.objects.create(
-        community_id=actor.community_id, name=name, size=size, has_children=has_children,
-        has_elderly=has_elderly, has_ill_or_disabled=has_ill_or_disabled,
+        community_id=actor.community_id,
+        name=name,
+        size=size,
+        has_children=has_children,
+        has_elderly=has_elderly,
+        has_ill_or_disabled=has_ill_or_disabled,
     )
-    _audit(actor, actor.community_id, "household.create", household, _household_data(household),
-           household_id=household.id)
+    _audit(
+        actor,
+        actor.community_id,
+        "household.create",
+        household,
+        _household_data(household),
+        household_id=household.id,
+    )
     return household
 
 
@@ -107,8 +182,14 @@ def household_update(*, actor: Membership, household: Household, **changes) -> H
     for field, value in changes.items():
         setattr(household, field, value)
     household.save(update_fields=list(changes))
-    _audit(actor, household.community_id, "household.update", household,
-           _household_data(household), household_id=household.id)
+    _audit(
+        actor,
+        household.community_id,
+        "household.update",
+        household,
+        _household_data(household),
+        household_id=household.id,
+    )
     return household
 
 
@@ -118,37 +199,57 @@ def _check_household(actor: Membership, household: Household | None) -> None:
 
 
 @transaction.atomic
-def membership_add(*, actor: Membership, user, household: Household | None = None) -> Membership:
+def membership_add(
+    *, actor: Membership, community: Community, user, household: Household | None = None
+) -> Membership:
     """Bring a person into the community as a plain member; roles are granted separately."""
-    policy.require(actor, "membership.add", actor.community)
+    policy.require(actor, "membership.add", community)
     _check_household(actor, household)
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, community_id=actor.community_id,
-                                                   household=household)
+            membership = Membership.objects.create(
+                user=user, community_id=actor.community_id, household=household
+            )
     except IntegrityError:
         raise Conflict(_("%(user)s is already a member here.") % {"user": user}) from None
-    _audit(actor, actor.community_id, "membership.add", membership, _membership_data(membership),
-           household_id=membership.household_id)
+    _audit(
+        actor,
+        actor.community_id,
+        "membership.add",
+        membership,
+        _membership_data(membership),
+        household_id=membership.household_id,
+    )
     return membership
 
 
 @transaction.atomic
-def membership_set_household(*, actor: Membership, membership: Membership,
-                             household: Household | None) -> Membership:
+def membership_set_household(
+    *, actor: Membership, membership: Membership, household: Household | None
+) -> Membership:
     policy.require(actor, "membership.set_household", membership)
     _check_household(actor, household)
     membership.household = household
     membership.save(update_fields=["household"])
-    _audit(actor, membership.community_id, "membership.set_household", membership,
-           _membership_data(membership), household_id=membership.household_id)
+    _audit(
+        actor,
+        membership.community_id,
+        "membership.set_household",
+        membership,
+        _membership_data(membership),
+        household_id=membership.household_id,
+    )
     return membership
 
 
 @transaction.atomic
-def membership_set_roles(*, actor: Membership, membership: Membership,
-                         coordinator: bool | None = None,
-                         committee: bool | None = None) -> Membership:
+def membership_set_roles(
+    *,
+    actor: Membership,
+    membership: Membership,
+    coordinator: bool | None = None,
+    committee: bool | None = None,
+) -> Membership:
     """Grant or withdraw roles. Only the committee touches committee; nobody changes their own."""
     if membership.id == actor.id:
         raise NotAllowed(_("Nobody can change their own roles; ask another member."))
@@ -165,31 +266,54 @@ def membership_set_roles(*, actor: Membership, membership: Membership,
         policy.require(actor, "membership.grant_coordinator", membership)
         return membership
     membership.save(update_fields=changed)
-    _audit(actor, membership.community_id, "membership.set_roles", membership,
-           _membership_data(membership), household_id=membership.household_id)
+    _audit(
+        actor,
+        membership.community_id,
+        "membership.set_roles",
+        membership,
+        _membership_data(membership),
+        household_id=membership.household_id,
+    )
     return membership
 
 
 @transaction.atomic
-def bylaws_change(*, actor: Membership, rules: dict, reason: str) -> Bylaws:
+def bylaws_change(*, actor: Membership, community: Community, rules: dict, reason: str) -> Bylaws:
     """Adopt a new version of the bylaws. The old versions stay readable."""
-    policy.require(actor, "bylaws.change", actor.community)
+    policy.require(actor, "bylaws.change", community)
     rules = validate_rules(rules)
     if not reason.strip():
         raise InvalidInput(_("Say why the bylaws change."), field="reason")
     last = Bylaws.objects.filter(community_id=actor.community_id).order_by("-version").first()
     version = (last.version if last else 0) + 1
-    bylaws = Bylaws.objects.create(community_id=actor.community_id, version=version, rules=rules,
-                                   reason=reason.strip(), created_by=actor)
-    _audit(actor, actor.community_id, "bylaws.change", bylaws,
-           {"version": version, "rules": rules, "reason": bylaws.reason})
+    bylaws = Bylaws.objects.create(
+        community_id=actor.community_id,
+        version=version,
+        rules=rules,
+        reason=reason.strip(),
+        created_by=actor,
+    )
+    _audit(
+        actor,
+        actor.community_id,
+        "bylaws.change",
+        bylaws,
+        {"version": version, "rules": rules, "reason": bylaws.reason},
+    )
     return bylaws
 
 
 @transaction.atomic
-def resource_create(*, actor: Membership, name: str, unit: str, kind: str,
-                    decimal_places: int = 0) -> ResourceType:
-    policy.require(actor, "resource.create", actor.community)
+def resource_create(
+    *,
+    actor: Membership,
+    community: Community,
+    name: str,
+    unit: str,
+    kind: str,
+    decimal_places: int = 0,
+) -> ResourceType:
+    policy.require(actor, "resource.create", community)
     name, unit = name.strip(), unit.strip()
     if not name or not unit:
         raise InvalidInput(_("A resource needs a name and a unit."), field="name")
@@ -198,10 +322,21 @@ def resource_create(*, actor: Membership, name: str, unit: str, kind: str,
     if not 0 <= decimal_places <= 6:
         raise InvalidInput(_("Decimal places must be between 0 and 6."), field="decimal_places")
     if ResourceType.objects.filter(community_id=actor.community_id, name=name).exists():
-        raise Conflict(_("There is already a resource called “%(name)s”.") % {"name": name},
-                       field="name")
-    resource = ResourceType.objects.create(community_id=actor.community_id, name=name, unit=unit,
-                                           kind=kind, decimal_places=decimal_places)
-    _audit(actor, actor.community_id, "resource.create", resource,
-           {"name": name, "unit": unit, "kind": kind, "decimal_places": decimal_places})
+        raise Conflict(
+            _("There is already a resource called “%(name)s”.") % {"name": name}, field="name"
+        )
+    resource = ResourceType.objects.create(
+        community_id=actor.community_id,
+        name=name,
+        unit=unit,
+        kind=kind,
+        decimal_places=decimal_places,
+    )
+    _audit(
+        actor,
+        actor.community_id,
+        "resource.create",
+        resource,
+        {"name": name, "unit": unit, "kind": kind, "decimal_places": decimal_places},
+    )
     return resource

@@ -19,8 +19,9 @@ class Pool(models.Model):
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="pools")
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=PoolKind.choices,
-                            default=PoolKind.OTHER)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PoolKind.choices, default=PoolKind.OTHER
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,8 +47,9 @@ class Holding(models.Model):
         verbose_name = _("holding")
         constraints = [
             models.UniqueConstraint(fields=["pool", "resource"], name="holding_unique"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=0),
-                                   name="holding_never_negative"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="holding_never_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,21 +79,26 @@ class Event(ImmutableModel):
     action = models.CharField(max_length=12, choices=Action.choices)
     resource = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="events")
     quantity = models.BigIntegerField()
-    provider_household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True,
-                                           blank=True, related_name="events_given")
-    provider_pool = models.ForeignKey(Pool, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="events_out")
-    receiver_household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True,
-                                           blank=True, related_name="events_received")
-    receiver_pool = models.ForeignKey(Pool, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="events_in")
+    provider_household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="events_given"
+    )
+    provider_pool = models.ForeignKey(
+        Pool, on_delete=models.PROTECT, null=True, blank=True, related_name="events_out"
+    )
+    receiver_household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="events_received"
+    )
+    receiver_pool = models.ForeignKey(
+        Pool, on_delete=models.PROTECT, null=True, blank=True, related_name="events_in"
+    )
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     cause_type = models.CharField(max_length=40, blank=True, default="")
     cause_id = models.BigIntegerField(null=True, blank=True)
-    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="reversed_by")
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
     note = models.TextField(blank=True, default="")
 
     class Meta:
@@ -99,15 +106,21 @@ class Event(ImmutableModel):
         verbose_name_plural = _("events")
         ordering = ["-occurred_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="event_quantity_positive"),
             models.CheckConstraint(
-                condition=~(models.Q(provider_household__isnull=False)
-                            & models.Q(provider_pool__isnull=False)),
+                condition=models.Q(quantity__gt=0), name="event_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=~(
+                    models.Q(provider_household__isnull=False)
+                    & models.Q(provider_pool__isnull=False)
+                ),
                 name="event_one_provider",
             ),
             models.CheckConstraint(
-                condition=~(models.Q(receiver_household__isnull=False)
-                            & models.Q(receiver_pool__isnull=False)),
+                condition=~(
+                    models.Q(receiver_household__isnull=False)
+                    & models.Q(receiver_pool__isnull=False)
+                ),
                 name="event_one_receiver",
             ),
         ]
@@ -141,7 +154,7 @@ class Event(ImmutableModel):
 
     @property
     def household_id(self) -> int | None:
-        """The household this event is about, for visibility: the receiver if any, else the giver."""
+        """The household this event is about (for visibility): the receiver, else the giver."""
         return self.receiver_household_id or self.provider_household_id
 
 
@@ -159,3 +172,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["actor", "key"], name="idempotency_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.key

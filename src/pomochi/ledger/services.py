@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from pomochi.audit.chain import canonical_json, iso
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
-from pomochi.communities.models import Household, Membership, ResourceKind, ResourceType
+from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
 from pomochi.communities.quantities import format_quantity
 from pomochi.errors import Conflict, DomainError, InvalidInput
 from pomochi.ledger import sql
@@ -43,73 +43,157 @@ GOODS = (ResourceKind.CONSUMABLE, ResourceKind.DURABLE)
 
 
 @transaction.atomic
-def pool_create(*, actor: Membership, name: str, kind: str = PoolKind.OTHER) -> Pool:
-    policy.require(actor, "pool.create", actor.community)
+def pool_create(
+    *, actor: Membership, community: Community, name: str, kind: str = PoolKind.OTHER
+) -> Pool:
+    policy.require(actor, "pool.create", community)
     name = name.strip()
     if not name:
         raise InvalidInput(_("A pool needs a name."), field="name")
     if kind not in PoolKind.values:
         raise InvalidInput(_("Unknown kind of pool: %(kind)s") % {"kind": kind}, field="kind")
     if Pool.objects.filter(community_id=actor.community_id, name=name).exists():
-        raise Conflict(_("There is already a pool called “%(name)s”.") % {"name": name},
-                       field="name")
+        raise Conflict(
+            _("There is already a pool called “%(name)s”.") % {"name": name}, field="name"
+        )
     pool = Pool.objects.create(community_id=actor.community_id, name=name, kind=kind)
-    audit_append(community_id=actor.community_id, actor_id=actor.id, verb="pool.create",
-                 object_type="pool", object_id=pool.id, data={"name": name, "kind": kind})
+    audit_append(
+        community_id=actor.community_id,
+        actor_id=actor.id,
+        verb="pool.create",
+        object_type="pool",
+        object_id=pool.id,
+        data={"name": name, "kind": kind},
+    )
     return pool
 
 
-def event_contribute(*, actor: Membership, household: Household, pool: Pool,
-                     resource: ResourceType, quantity: int, occurred_at: datetime | None = None,
-                     note: str = "", cause: Cause | None = None,
-                     idempotency_key: str | None = None) -> Event:
+def event_contribute(
+    *,
+    actor: Membership,
+    household: Household,
+    pool: Pool,
+    resource: ResourceType,
+    quantity: int,
+    occurred_at: datetime | None = None,
+    note: str = "",
+    cause: Cause | None = None,
+    idempotency_key: str | None = None,
+) -> Event:
     """A household puts goods into a shared store."""
     policy.require(actor, "ledger.contribute", household)
-    return _record(actor=actor, action=Action.CONTRIBUTE, resource=resource, quantity=quantity,
-                   kinds=GOODS, provider_household=household, receiver_pool=pool,
-                   occurred_at=occurred_at, note=note, cause=cause,
-                   idempotency_key=idempotency_key)
+    return _record(
+        actor=actor,
+        action=Action.CONTRIBUTE,
+        resource=resource,
+        quantity=quantity,
+        kinds=GOODS,
+        provider_household=household,
+        receiver_pool=pool,
+        occurred_at=occurred_at,
+        note=note,
+        cause=cause,
+        idempotency_key=idempotency_key,
+    )
 
 
-def event_distribute(*, actor: Membership, pool: Pool, household: Household,
-                     resource: ResourceType, quantity: int, occurred_at: datetime | None = None,
-                     note: str = "", cause: Cause | None = None,
-                     idempotency_key: str | None = None) -> Event:
+def event_distribute(
+    *,
+    actor: Membership,
+    pool: Pool,
+    household: Household,
+    resource: ResourceType,
+    quantity: int,
+    occurred_at: datetime | None = None,
+    note: str = "",
+    cause: Cause | None = None,
+    idempotency_key: str | None = None,
+) -> Event:
     """Give stock from a pool to a household. Refuses, changing nothing, if the pool is short."""
     policy.require(actor, "ledger.distribute", pool)
-    return _record(actor=actor, action=Action.DISTRIBUTE, resource=resource, quantity=quantity,
-                   kinds=GOODS, provider_pool=pool, receiver_household=household,
-                   occurred_at=occurred_at, note=note, cause=cause,
-                   idempotency_key=idempotency_key)
+    return _record(
+        actor=actor,
+        action=Action.DISTRIBUTE,
+        resource=resource,
+        quantity=quantity,
+        kinds=GOODS,
+        provider_pool=pool,
+        receiver_household=household,
+        occurred_at=occurred_at,
+        note=note,
+        cause=cause,
+        idempotency_key=idempotency_key,
+    )
 
 
-def event_transfer(*, actor: Membership, from_household: Household, to_household: Household,
-                   resource: ResourceType, quantity: int, occurred_at: datetime | None = None,
-                   note: str = "", cause: Cause | None = None,
-                   idempotency_key: str | None = None) -> Event:
+def event_transfer(
+    *,
+    actor: Membership,
+    from_household: Household,
+    to_household: Household,
+    resource: ResourceType,
+    quantity: int,
+    occurred_at: datetime | None = None,
+    note: str = "",
+    cause: Cause | None = None,
+    idempotency_key: str | None = None,
+) -> Event:
     """A gift of goods from one household to another, outside any pool."""
     policy.require(actor, "ledger.transfer", from_household)
-    return _record(actor=actor, action=Action.TRANSFER, resource=resource, quantity=quantity,
-                   kinds=GOODS, provider_household=from_household,
-                   receiver_household=to_household, occurred_at=occurred_at, note=note,
-                   cause=cause, idempotency_key=idempotency_key)
+    return _record(
+        actor=actor,
+        action=Action.TRANSFER,
+        resource=resource,
+        quantity=quantity,
+        kinds=GOODS,
+        provider_household=from_household,
+        receiver_household=to_household,
+        occurred_at=occurred_at,
+        note=note,
+        cause=cause,
+        idempotency_key=idempotency_key,
+    )
 
 
-def event_work(*, actor: Membership, worker: Household, beneficiary: Household,
-               resource: ResourceType, quantity: int, occurred_at: datetime | None = None,
-               note: str = "", cause: Cause | None = None,
-               idempotency_key: str | None = None) -> Event:
+def event_work(
+    *,
+    actor: Membership,
+    worker: Household,
+    beneficiary: Household,
+    resource: ResourceType,
+    quantity: int,
+    occurred_at: datetime | None = None,
+    note: str = "",
+    cause: Cause | None = None,
+    idempotency_key: str | None = None,
+) -> Event:
     """Hours of labour given by one household to another. Labour is a flow: no holding changes."""
     policy.require(actor, "ledger.work", beneficiary)
-    return _record(actor=actor, action=Action.WORK, resource=resource, quantity=quantity,
-                   kinds=(ResourceKind.LABOUR,), provider_household=worker,
-                   receiver_household=beneficiary, occurred_at=occurred_at, note=note,
-                   cause=cause, idempotency_key=idempotency_key)
+    return _record(
+        actor=actor,
+        action=Action.WORK,
+        resource=resource,
+        quantity=quantity,
+        kinds=(ResourceKind.LABOUR,),
+        provider_household=worker,
+        receiver_household=beneficiary,
+        occurred_at=occurred_at,
+        note=note,
+        cause=cause,
+        idempotency_key=idempotency_key,
+    )
 
 
-def event_adjust(*, actor: Membership, pool: Pool, resource: ResourceType, change: int,
-                 reason: str, occurred_at: datetime | None = None,
-                 idempotency_key: str | None = None) -> Event:
+def event_adjust(
+    *,
+    actor: Membership,
+    pool: Pool,
+    resource: ResourceType,
+    change: int,
+    reason: str,
+    occurred_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Event:
     """The committee corrects a pool's stock (spoilage, a recount), with the reason on record.
 
     `change` is signed: negative takes stock out (refused below zero), positive puts it in.
@@ -120,13 +204,22 @@ def event_adjust(*, actor: Membership, pool: Pool, resource: ResourceType, chang
     if change == 0:
         raise InvalidInput(_("An adjustment must change the stock."), field="quantity")
     ends = {"provider_pool": pool} if change < 0 else {"receiver_pool": pool}
-    return _record(actor=actor, action=Action.ADJUST, resource=resource, quantity=abs(change),
-                   kinds=GOODS, occurred_at=occurred_at, note=reason.strip(),
-                   idempotency_key=idempotency_key, **ends)
+    return _record(
+        actor=actor,
+        action=Action.ADJUST,
+        resource=resource,
+        quantity=abs(change),
+        kinds=GOODS,
+        occurred_at=occurred_at,
+        note=reason.strip(),
+        idempotency_key=idempotency_key,
+        **ends,
+    )
 
 
-def event_reverse(*, actor: Membership, event: Event, reason: str,
-                  idempotency_key: str | None = None) -> Event:
+def event_reverse(
+    *, actor: Membership, event: Event, reason: str, idempotency_key: str | None = None
+) -> Event:
     """Undo a mistaken event with its mirror image, pointing at it. At most one per event."""
     policy.require(actor, "ledger.reverse", event)
     if not reason.strip():
@@ -138,11 +231,17 @@ def event_reverse(*, actor: Membership, event: Event, reason: str,
     try:
         with transaction.atomic():
             return _record(
-                actor=actor, action=Action.REVERSE, resource=event.resource,
-                quantity=event.quantity, kinds=tuple(ResourceKind.values),
+                actor=actor,
+                action=Action.REVERSE,
+                resource=event.resource,
+                quantity=event.quantity,
+                kinds=tuple(ResourceKind.values),
                 provider_household=event.receiver_household,
-                provider_pool=event.receiver_pool, receiver_household=event.provider_household,
-                receiver_pool=event.provider_pool, reverses=event, note=reason.strip(),
+                provider_pool=event.receiver_pool,
+                receiver_household=event.provider_household,
+                receiver_pool=event.provider_pool,
+                reverses=event,
+                note=reason.strip(),
                 idempotency_key=idempotency_key,
             )
     except IntegrityError:
@@ -155,19 +254,37 @@ def _fingerprint(values: dict) -> str:
 
 
 @transaction.atomic
-def _record(*, actor: Membership, action: str, resource: ResourceType, quantity: int,
-            kinds: tuple[str, ...], provider_household: Household | None = None,
-            provider_pool: Pool | None = None, receiver_household: Household | None = None,
-            receiver_pool: Pool | None = None, occurred_at: datetime | None = None,
-            note: str = "", cause: Cause | None = None, reverses: Event | None = None,
-            idempotency_key: str | None = None) -> Event:
+def _record(
+    *,
+    actor: Membership,
+    action: str,
+    resource: ResourceType,
+    quantity: int,
+    kinds: tuple[str, ...],
+    provider_household: Household | None = None,
+    provider_pool: Pool | None = None,
+    receiver_household: Household | None = None,
+    receiver_pool: Pool | None = None,
+    occurred_at: datetime | None = None,
+    note: str = "",
+    cause: Cause | None = None,
+    reverses: Event | None = None,
+    idempotency_key: str | None = None,
+) -> Event:
     community_id = actor.community_id
-    _validate(community_id=community_id, resource=resource, quantity=quantity, kinds=kinds,
-              ends=(provider_household, provider_pool, receiver_household, receiver_pool))
-    if (provider_household is not None and receiver_household is not None
-            and provider_household.id == receiver_household.id):
-        raise InvalidInput(_("Giver and receiver must be different households."),
-                           field="household")
+    _validate(
+        community_id=community_id,
+        resource=resource,
+        quantity=quantity,
+        kinds=kinds,
+        ends=(provider_household, provider_pool, receiver_household, receiver_pool),
+    )
+    if (
+        provider_household is not None
+        and receiver_household is not None
+        and provider_household.id == receiver_household.id
+    ):
+        raise InvalidInput(_("Giver and receiver must be different households."), field="household")
     now = timezone.now()
     values = {
         "community_id": community_id,
@@ -193,39 +310,59 @@ def _record(*, actor: Membership, action: str, resource: ResourceType, quantity:
             request = {k: v for k, v in values.items() if k not in {"occurred_at", "recorded_at"}}
             request["occurred_at"] = iso(occurred_at) if occurred_at else None
             fingerprint = _fingerprint(request)
-            if not sql.idempotency_claim(cursor, community_id=community_id, actor_id=actor.id,
-                                         key=idempotency_key, fingerprint=fingerprint,
-                                         created_at=adapt(now)):
+            if not sql.idempotency_claim(
+                cursor,
+                community_id=community_id,
+                actor_id=actor.id,
+                key=idempotency_key,
+                fingerprint=fingerprint,
+                created_at=adapt(now),
+            ):
                 return _replay(cursor, actor=actor, key=idempotency_key, fingerprint=fingerprint)
-        if provider_pool is not None:
-            if not sql.holding_take(cursor, pool_id=provider_pool.id, resource_id=resource.id,
-                                    quantity=quantity):
-                left = sql.holding_quantity(cursor, pool_id=provider_pool.id,
-                                            resource_id=resource.id)
-                raise NotEnoughStock(
-                    _("Not enough %(resource)s in %(pool)s: %(left)s left, %(asked)s asked.")
-                    % {"resource": resource.name, "pool": provider_pool.name,
-                       "left": format_quantity(left, resource=resource),
-                       "asked": format_quantity(quantity, resource=resource)}
-                )
+        if provider_pool is not None and not sql.holding_take(
+            cursor, pool_id=provider_pool.id, resource_id=resource.id, quantity=quantity
+        ):
+            left = sql.holding_quantity(cursor, pool_id=provider_pool.id, resource_id=resource.id)
+            raise NotEnoughStock(
+                _("Not enough %(resource)s in %(pool)s: %(left)s left, %(asked)s asked.")
+                % {
+                    "resource": resource.name,
+                    "pool": provider_pool.name,
+                    "left": format_quantity(left, resource=resource),
+                    "asked": format_quantity(quantity, resource=resource),
+                }
+            )
         if receiver_pool is not None:
-            sql.holding_add(cursor, pool_id=receiver_pool.id, resource_id=resource.id,
-                            quantity=quantity)
-        row = dict(values, occurred_at=adapt(values["occurred_at"]),
-                   recorded_at=adapt(values["recorded_at"]))
+            sql.holding_add(
+                cursor, pool_id=receiver_pool.id, resource_id=resource.id, quantity=quantity
+            )
+        row = dict(
+            values,
+            occurred_at=adapt(values["occurred_at"]),
+            recorded_at=adapt(values["recorded_at"]),
+        )
         event = Event(id=sql.event_insert(cursor, row), **values)
         event._state.adding = False
-        audit_append(community_id=community_id, actor_id=actor.id, verb=f"event.{action}",
-                     object_type="event", object_id=event.id, data=event.audit_data(),
-                     household_id=event.household_id, at=now)
+        audit_append(
+            community_id=community_id,
+            actor_id=actor.id,
+            verb=f"event.{action}",
+            object_type="event",
+            object_id=event.id,
+            data=event.audit_data(),
+            household_id=event.household_id,
+            at=now,
+        )
         if idempotency_key is not None:
-            sql.idempotency_complete(cursor, actor_id=actor.id, key=idempotency_key,
-                                     event_id=event.id)
+            sql.idempotency_complete(
+                cursor, actor_id=actor.id, key=idempotency_key, event_id=event.id
+            )
     return event
 
 
-def _validate(*, community_id: int, resource: ResourceType, quantity: int,
-              kinds: tuple[str, ...], ends) -> None:
+def _validate(
+    *, community_id: int, resource: ResourceType, quantity: int, kinds: tuple[str, ...], ends
+) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
         raise InvalidInput(_("The quantity must be more than zero."), field="quantity")
     if resource.community_id != community_id:

@@ -6,9 +6,21 @@ cover it as the rest of the ledger.
 """
 
 EVENT_COLUMNS = (
-    "community_id", "action", "resource_id", "quantity", "provider_household_id",
-    "provider_pool_id", "receiver_household_id", "receiver_pool_id", "occurred_at",
-    "recorded_at", "recorded_by_id", "cause_type", "cause_id", "reverses_id", "note",
+    "community_id",
+    "action",
+    "resource_id",
+    "quantity",
+    "provider_household_id",
+    "provider_pool_id",
+    "receiver_household_id",
+    "receiver_pool_id",
+    "occurred_at",
+    "recorded_at",
+    "recorded_by_id",
+    "cause_type",
+    "cause_id",
+    "reverses_id",
+    "note",
 )
 _INSERT_EVENT = (
     f"INSERT INTO ledger_event ({', '.join(EVENT_COLUMNS)}) "
@@ -53,8 +65,9 @@ def event_insert(cursor, values: dict) -> int:
     return cursor.fetchone()[0]
 
 
-def idempotency_claim(cursor, *, community_id: int, actor_id: int, key: str, fingerprint: str,
-                      created_at) -> bool:
+def idempotency_claim(
+    cursor, *, community_id: int, actor_id: int, key: str, fingerprint: str, created_at
+) -> bool:
     """Claim a key for this request; False if it was claimed before (by a committed request).
 
     On PostgreSQL a concurrent claim of the same key waits here until the first commits.

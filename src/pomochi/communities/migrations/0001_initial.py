@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,111 +14,220 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Community',
+            name="Community",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('timezone', models.CharField(default='UTC', max_length=64, verbose_name='time zone')),
-                ('language', models.CharField(default='en', max_length=8, verbose_name='language')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "timezone",
+                    models.CharField(default="UTC", max_length=64, verbose_name="time zone"),
+                ),
+                ("language", models.CharField(default="en", max_length=8, verbose_name="language")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'community',
-                'verbose_name_plural': 'communities',
-                'ordering': ['name'],
+                "verbose_name": "community",
+                "verbose_name_plural": "communities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('size', models.PositiveSmallIntegerField(default=1, verbose_name='people')),
-                ('has_children', models.BooleanField(default=False, verbose_name='children')),
-                ('has_elderly', models.BooleanField(default=False, verbose_name='elderly')),
-                ('has_ill_or_disabled', models.BooleanField(default=False, verbose_name='ill or disabled')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='communities.community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("size", models.PositiveSmallIntegerField(default=1, verbose_name="people")),
+                ("has_children", models.BooleanField(default=False, verbose_name="children")),
+                ("has_elderly", models.BooleanField(default=False, verbose_name="elderly")),
+                (
+                    "has_ill_or_disabled",
+                    models.BooleanField(default=False, verbose_name="ill or disabled"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="communities.community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
-                'ordering': ['name'],
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_coordinator', models.BooleanField(default=False, verbose_name='coordinator')),
-                ('is_committee', models.BooleanField(default=False, verbose_name='committee')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('joined_at', models.DateTimeField(auto_now_add=True, verbose_name='joined')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='communities.community')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='communities.household')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_coordinator", models.BooleanField(default=False, verbose_name="coordinator")),
+                ("is_committee", models.BooleanField(default=False, verbose_name="committee")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("joined_at", models.DateTimeField(auto_now_add=True, verbose_name="joined")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="communities.household",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.CreateModel(
-            name='Bylaws',
+            name="Bylaws",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('rules', models.JSONField()),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bylaws', to='communities.community')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("rules", models.JSONField()),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bylaws",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communities.membership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bylaws version',
-                'verbose_name_plural': 'bylaws versions',
-                'ordering': ['community', '-version'],
+                "verbose_name": "bylaws version",
+                "verbose_name_plural": "bylaws versions",
+                "ordering": ["community", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='ResourceType',
+            name="ResourceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('unit', models.CharField(max_length=20, verbose_name='unit')),
-                ('kind', models.CharField(choices=[('consumable', 'consumable (stock used up: grain, fuel)'), ('durable', 'durable (items lent and returned: a plough)'), ('labour', 'labour (hours of work)')], max_length=12, verbose_name='kind')),
-                ('decimal_places', models.PositiveSmallIntegerField(default=0, verbose_name='decimal places')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resources', to='communities.community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("unit", models.CharField(max_length=20, verbose_name="unit")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consumable", "consumable (stock used up: grain, fuel)"),
+                            ("durable", "durable (items lent and returned: a plough)"),
+                            ("labour", "labour (hours of work)"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "decimal_places",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="decimal places"),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resources",
+                        to="communities.community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resource',
-                'verbose_name_plural': 'resources',
-                'ordering': ['name'],
+                "verbose_name": "resource",
+                "verbose_name_plural": "resources",
+                "ordering": ["name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.UniqueConstraint(fields=('community', 'name'), name='household_name_unique'),
+            model_name="household",
+            constraint=models.UniqueConstraint(
+                fields=("community", "name"), name="household_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.CheckConstraint(condition=models.Q(('size__gte', 1)), name='household_size_positive'),
+            model_name="household",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("size__gte", 1)), name="household_size_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'community'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "community"), name="membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bylaws',
-            constraint=models.UniqueConstraint(fields=('community', 'version'), name='bylaws_version_unique'),
+            model_name="bylaws",
+            constraint=models.UniqueConstraint(
+                fields=("community", "version"), name="bylaws_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resourcetype',
-            constraint=models.UniqueConstraint(fields=('community', 'name'), name='resource_name_unique'),
+            model_name="resourcetype",
+            constraint=models.UniqueConstraint(
+                fields=("community", "name"), name="resource_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resourcetype',
-            constraint=models.CheckConstraint(condition=models.Q(('decimal_places__lte', 6)), name='resource_places_at_most_6'),
+            model_name="resourcetype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decimal_places__lte", 6)), name="resource_places_at_most_6"
+            ),
         ),
     ]

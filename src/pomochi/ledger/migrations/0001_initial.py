@@ -5,112 +5,297 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('communities', '0001_initial'),
+        ("communities", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pool',
+            name="Pool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('granary', 'granary'), ('seed_bank', 'seed bank'), ('tool_library', 'tool library'), ('kitchen', 'kitchen'), ('emergency_fund', 'emergency fund'), ('other', 'other store')], default='other', max_length=20, verbose_name='kind')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pools', to='communities.community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("granary", "granary"),
+                            ("seed_bank", "seed bank"),
+                            ("tool_library", "tool library"),
+                            ("kitchen", "kitchen"),
+                            ("emergency_fund", "emergency fund"),
+                            ("other", "other store"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pools",
+                        to="communities.community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pool',
-                'verbose_name_plural': 'pools',
-                'ordering': ['name'],
+                "verbose_name": "pool",
+                "verbose_name_plural": "pools",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Holding',
+            name="Holding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.BigIntegerField(default=0)),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holdings', to='communities.resourcetype')),
-                ('pool', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holdings', to='ledger.pool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.BigIntegerField(default=0)),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="holdings",
+                        to="communities.resourcetype",
+                    ),
+                ),
+                (
+                    "pool",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="holdings",
+                        to="ledger.pool",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'holding',
+                "verbose_name": "holding",
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('contribute', 'contribution'), ('distribute', 'distribution'), ('transfer', 'gift'), ('lend', 'loan'), ('return', 'return'), ('work', 'work'), ('trade', 'trade'), ('adjust', 'adjustment'), ('reverse', 'reversal')], max_length=12)),
-                ('quantity', models.BigIntegerField()),
-                ('occurred_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField()),
-                ('cause_type', models.CharField(blank=True, default='', max_length=40)),
-                ('cause_id', models.BigIntegerField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, default='')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='communities.community')),
-                ('provider_household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events_given', to='communities.household')),
-                ('receiver_household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events_received', to='communities.household')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.membership')),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='communities.resourcetype')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='ledger.event')),
-                ('provider_pool', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events_out', to='ledger.pool')),
-                ('receiver_pool', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events_in', to='ledger.pool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("contribute", "contribution"),
+                            ("distribute", "distribution"),
+                            ("transfer", "gift"),
+                            ("lend", "loan"),
+                            ("return", "return"),
+                            ("work", "work"),
+                            ("trade", "trade"),
+                            ("adjust", "adjustment"),
+                            ("reverse", "reversal"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("quantity", models.BigIntegerField()),
+                ("occurred_at", models.DateTimeField()),
+                ("recorded_at", models.DateTimeField()),
+                ("cause_type", models.CharField(blank=True, default="", max_length=40)),
+                ("cause_id", models.BigIntegerField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, default="")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "provider_household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events_given",
+                        to="communities.household",
+                    ),
+                ),
+                (
+                    "receiver_household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events_received",
+                        to="communities.household",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communities.membership",
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="communities.resourcetype",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="ledger.event",
+                    ),
+                ),
+                (
+                    "provider_pool",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events_out",
+                        to="ledger.pool",
+                    ),
+                ),
+                (
+                    "receiver_pool",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events_in",
+                        to="ledger.pool",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.membership')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.community')),
-                ('event', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communities.membership",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.event",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('actor', 'key'), name='idempotency_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("actor", "key"), name="idempotency_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='pool',
-            constraint=models.UniqueConstraint(fields=('community', 'name'), name='pool_name_unique'),
+            model_name="pool",
+            constraint=models.UniqueConstraint(
+                fields=("community", "name"), name="pool_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='holding',
-            constraint=models.UniqueConstraint(fields=('pool', 'resource'), name='holding_unique'),
+            model_name="holding",
+            constraint=models.UniqueConstraint(fields=("pool", "resource"), name="holding_unique"),
         ),
         migrations.AddConstraint(
-            model_name='holding',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 0)), name='holding_never_negative'),
+            model_name="holding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 0)), name="holding_never_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['community', 'occurred_at'], name='ledger_even_communi_4667eb_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["community", "occurred_at"], name="ledger_even_communi_4667eb_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['cause_type', 'cause_id'], name='ledger_even_cause_t_674d7f_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["cause_type", "cause_id"], name="ledger_even_cause_t_674d7f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='event_quantity_positive'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="event_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('provider_household__isnull', False), ('provider_pool__isnull', False), _negated=True), name='event_one_provider'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("provider_household__isnull", False),
+                    ("provider_pool__isnull", False),
+                    _negated=True,
+                ),
+                name="event_one_provider",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('receiver_household__isnull', False), ('receiver_pool__isnull', False), _negated=True), name='event_one_receiver'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("receiver_household__isnull", False),
+                    ("receiver_pool__isnull", False),
+                    _negated=True,
+                ),
+                name="event_one_receiver",
+            ),
         ),
     ]

@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--community", metavar="SLUG", help="verify only this community")
-        parser.add_argument("--head", metavar="HASH",
-                            help="a head seen earlier, which the chain must still contain")
+        parser.add_argument(
+            "--head", metavar="HASH", help="a head seen earlier, which the chain must still contain"
+        )
 
     def handle(self, *args, community=None, head=None, **options):
         communities = Community.objects.order_by("slug")
