@@ -1,0 +1,175 @@
+"""Every service × every role: allowed or refused as the policy says; a refusal changes nothing.
+
+Roles: olga (coordinator+committee), alice (coordinator), vera (committee), bob (plain member,
+Petrovs), charlie (coordinator of another community).
+"""
+
+import pytest
+
+from pomochi.audit.models import AuditEntry
+from pomochi.communities.bylaws import default_rules
+from pomochi.communities.services import (
+    bylaws_change,
+    household_create,
+    household_update,
+    membership_add,
+    membership_set_household,
+    membership_set_roles,
+    resource_create,
+)
+from pomochi.errors import NotAllowed
+from pomochi.ledger.models import Event
+from pomochi.ledger.services import (
+    event_adjust,
+    event_contribute,
+    event_distribute,
+    event_reverse,
+    event_transfer,
+    event_work,
+    pool_create,
+)
+from tests.conftest import make_user
+
+ROLES = ["olga", "alice", "vera", "bob", "charlie"]
+
+
+def calls(v):
+    """name → (function of actor, the roles allowed)."""
+    c = v.community
+    return {
+        "household_create": (
+            lambda a: household_create(actor=a, community=c, name="New"),
+            {"olga", "alice"},
+        ),
+        "household_update": (
+            lambda a: household_update(actor=a, household=v.sidorovs, size=2),
+            {"olga", "alice"},
+        ),
+        "membership_add": (
+            lambda a: membership_add(actor=a, community=c, user=make_user("new")),
+            {"olga", "alice"},
+        ),
+        "membership_set_household": (
+            lambda a: membership_set_household(actor=a, membership=v.vera, household=v.orlovs),
+            {"olga", "alice"},
+        ),
+        "grant_coordinator": (
+            lambda a: membership_set_roles(actor=a, membership=v.bob, coordinator=True),
+            {"olga", "alice", "vera"},
+        ),
+        "grant_committee": (
+            lambda a: membership_set_roles(actor=a, membership=v.bob, committee=True),
+            {"olga", "vera"},
+        ),
+        "bylaws_change": (
+            lambda a: bylaws_change(actor=a, community=c, rules=default_rules(), reason="r"),
+            {"olga", "vera"},
+        ),
+        "resource_create": (
+            lambda a: resource_create(
+                actor=a, community=c, name="salt", unit="kg", kind="consumable"
+            ),
+            {"olga", "alice"},
+        ),
+        "pool_create": (
+            lambda a: pool_create(actor=a, community=c, name="Cellar"),
+            {"olga", "alice"},
+        ),
+        "contribute_own": (
+            lambda a: event_contribute(
+                actor=a, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=1
+            ),
+            {"olga", "alice", "bob"},
+        ),
+        "contribute_other": (
+            lambda a: event_contribute(
+                actor=a, household=v.sidorovs, pool=v.granary, resource=v.grain, quantity=1
+            ),
+            {"olga", "alice"},
+        ),
+        "distribute": (
+            lambda a: event_distribute(
+                actor=a, pool=v.granary, household=v.petrovs, resource=v.grain, quantity=1
+            ),
+            {"olga", "alice"},
+        ),
+        "transfer_own": (
+            lambda a: event_transfer(
+                actor=a,
+                from_household=v.petrovs,
+                to_household=v.sidorovs,
+                resource=v.grain,
+                quantity=1,
+            ),
+            {"olga", "alice", "bob"},
+        ),
+        "work_for_own": (
+            lambda a: event_work(
+                actor=a, worker=v.ivanovs, beneficiary=v.petrovs, resource=v.labour, quantity=100
+            ),
+            {"olga", "alice", "bob"},
+        ),
+        "work_for_other": (
+            lambda a: event_work(
+                actor=a, worker=v.petrovs, beneficiary=v.ivanovs, resource=v.labour, quantity=100
+            ),
+            {"olga", "alice"},
+        ),
+        "adjust": (
+            lambda a: event_adjust(
+                actor=a, pool=v.granary, resource=v.grain, change=-1, reason="spoilt"
+            ),
+            {"olga", "vera"},
+        ),
+        "reverse": (
+            lambda a: event_reverse(actor=a, event=v.first_event, reason="mistake"),
+            {"olga", "alice", "vera"},
+        ),
+    }
+
+
+CASES = [
+    (name, role)
+    for name in [
+        "household_create",
+        "household_update",
+        "membership_add",
+        "membership_set_household",
+        "grant_coordinator",
+        "grant_committee",
+        "bylaws_change",
+        "resource_create",
+        "pool_create",
+        "contribute_own",
+        "contribute_other",
+        "distribute",
+        "transfer_own",
+        "work_for_own",
+        "work_for_other",
+        "adjust",
+        "reverse",
+    ]
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_policy_matrix(stocked_village, hamlet, name, role):
+    v = stocked_village
+    v.first_event = Event.objects.filter(community=v.community).order_by("id").first()
+    actor = hamlet.charlie if role == "charlie" else getattr(v, role)
+    call, allowed = calls(v)[name]
+    entries_before = AuditEntry.objects.filter(community=v.community).count()
+    if role in allowed:
+        call(actor)
+        assert AuditEntry.objects.filter(community=v.community).count() == entries_before + 1
+    else:
+        with pytest.raises(NotAllowed):
+            call(actor)
+        assert AuditEntry.objects.filter(community=v.community).count() == entries_before
+
+
+def test_the_matrix_covers_every_call(db):
+    from types import SimpleNamespace
+
+    assert {name for name, _ in CASES} == set(calls(SimpleNamespace(community=None)))
