@@ -65,7 +65,7 @@ def install(schema_editor, table: str) -> None:
             f"CREATE TABLE IF NOT EXISTS {SQLITE_CONTROL_TABLE} (enabled INTEGER NOT NULL)"
         )
     for statement in install_statements(table, vendor):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def uninstall(schema_editor, table: str) -> None:
