@@ -39,3 +39,17 @@ def test_it_speaks_russian(client, village):
     client.post(reverse("set_language"), {"language": "ru", "next": "/c/village/"})
     page = client.get(reverse("community", args=["village"])).content.decode()
     assert 'lang="ru"' in page
+    assert "Общие запасы" in page and "Выйти" in page
+
+
+def test_errors_are_explained_in_russian(stocked_village):
+    import pytest
+    from django.utils import translation
+
+    from pomochi.ledger.services import NotEnoughStock
+
+    v = stocked_village
+    with translation.override("ru"), pytest.raises(NotEnoughStock, match="осталось 100 kg"):
+        event_distribute(
+            actor=v.alice, pool=v.granary, household=v.petrovs, resource=v.grain, quantity=200_000
+        )
