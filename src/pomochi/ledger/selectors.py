@@ -28,63 +28,44 @@ def pools_with_stock(*, community: Community) -> list[tuple[Pool, list[Holding]]
     return [(pool, by_pool[pool.id]) for pool in pools]
 
 
-def _events(
-    community: Community,
+def events_filtered(
     *,
-    resource: ResourceType | None,
-    action: str | None,
-    since: datetime | None,
-    until: datetime | None,
-) -> QuerySet[Event]:
-    events = Event.objects.filter(community=community).select_related(
-        "resource",
-        "provider_household",
-        "provider_pool",
-        "receiver_household",
-        "receiver_pool",
-        "reversed_by",
-    )
+    community: Community,
+    resource: ResourceType | int | None = None,
+    action: str | None = None,
+    pool: Pool | int | None = None,
+    household: Household | int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    """A page of the community's events, newest first, filtered by any of the arguments."""
+    events = Event.objects.filter(community=community).select_related("resource", "reversed_by")
     if resource is not None:
         events = events.filter(resource=resource)
     if action:
         events = events.filter(action=action)
+    if pool is not None:
+        events = events.filter(Q(provider_pool=pool) | Q(receiver_pool=pool))
+    if household is not None:
+        events = events.filter(Q(provider_household=household) | Q(receiver_household=household))
     if since is not None:
         events = events.filter(occurred_at__gte=since)
     if until is not None:
         events = events.filter(occurred_at__lt=until)
-    return events.order_by("-occurred_at", "-id")
-
-
-def pool_movements(
-    *,
-    pool: Pool,
-    resource: ResourceType | None = None,
-    action: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> Page:
-    events = _events(pool.community, resource=resource, action=action, since=since, until=until)
-    events = events.filter(Q(provider_pool=pool) | Q(receiver_pool=pool))
-    return Paginator(events, per_page).get_page(page)
-
-
-def household_movements(
-    *,
-    household: Household,
-    resource: ResourceType | None = None,
-    action: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> Page:
-    events = _events(
-        household.community, resource=resource, action=action, since=since, until=until
+    events = events.select_related(
+        "provider_household", "provider_pool", "receiver_household", "receiver_pool"
     )
-    events = events.filter(Q(provider_household=household) | Q(receiver_household=household))
-    return Paginator(events, per_page).get_page(page)
+    return Paginator(events.order_by("-occurred_at", "-id"), per_page).get_page(page)
+
+
+def pool_movements(*, pool: Pool, **filters) -> Page:
+    return events_filtered(community=pool.community, pool=pool, **filters)
+
+
+def household_movements(*, household: Household, **filters) -> Page:
+    return events_filtered(community=household.community, household=household, **filters)
 
 
 @dataclass(frozen=True)
@@ -121,3 +102,33 @@ def household_totals(*, household: Household) -> list[HouseholdTotal]:
 def _sum_by_resource(events: QuerySet[Event]) -> dict[int, int]:
     rows = events.values("resource").annotate(total=Sum("quantity"))
     return {row["resource"]: row["total"] for row in rows}
+
+
+def receivers_public(*, community: Community) -> bool:
+    from pomochi.communities.selectors import bylaws_current
+
+    bylaws = bylaws_current(community=community)
+    return bool(bylaws and bylaws.rules["privacy"]["receivers_visible_to_members"])
+
+
+def hidden_households(*, actor, event: Event, public: bool) -> set[str]:
+    """Which household fields of an event this member may not see.
+
+    Who received aid is private (DESIGN: need is never exposed): to a plain member a receiving
+    household that is not their own is just "a household". In a reversal both sides are
+    hidden, since its giver is the original receiver. The bylaws may make receivers public.
+    """
+    from pomochi.communities import policy
+
+    if public or actor.is_coordinator or actor.is_committee:
+        return set()
+    fields = ["receiver_household"]
+    if event.action == "reverse":
+        fields.append("provider_household")
+    return {
+        f
+        for f in fields
+        if getattr(event, f"{f}_id") is not None
+        and getattr(event, f"{f}_id") != actor.household_id
+        and not policy.can(actor, "household.view_private", getattr(event, f))
+    }

@@ -1,0 +1,58 @@
+from datetime import datetime
+
+from ninja import Query, Router, Schema
+
+from pomochi.api.common import FieldError, PageMeta, caller
+from pomochi.audit.selectors import audit_chain_for, audit_head
+
+router = Router(tags=["audit"])
+
+
+class HeadOut(Schema):
+    seq: int
+    hash: str
+
+
+class LinkOut(Schema):
+    seq: int
+    at: datetime
+    verb: str
+    payload_digest: str
+    prev_hash: str
+    hash: str
+    payload: str | None
+
+
+class ChainPage(Schema):
+    meta: PageMeta
+    items: list[LinkOut]
+
+
+class ChainQuery(Schema):
+    page: int = 1
+    per_page: int = 100
+
+
+@router.get("/communities/{slug}/audit/head", response=HeadOut)
+def get_head(request, slug: str):
+    community, _m = caller(request, slug)
+    head = audit_head(community=community)
+    return HeadOut(seq=head.seq, hash=head.hash)
+
+
+@router.get("/communities/{slug}/audit/entries", response=ChainPage)
+def list_entries(request, slug: str, query: Query[ChainQuery]):
+    """Oldest first. Digests for every member; a payload only where the policy allows it."""
+    community, membership = caller(request, slug)
+    if not 1 <= query.per_page <= 1000:
+        raise FieldError("per_page", "1..1000")
+    page, links = audit_chain_for(
+        actor=membership, community=community, page=query.page, per_page=query.per_page
+    )
+    meta = PageMeta(
+        count=page.paginator.count,
+        page=page.number,
+        pages=page.paginator.num_pages,
+        per_page=query.per_page,
+    )
+    return ChainPage(meta=meta, items=[LinkOut(**link.__dict__) for link in links])
