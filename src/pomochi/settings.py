@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pomochi.web.middleware.NotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "pomochi.urls"

@@ -42,6 +42,10 @@ def _sees_household_private(actor, household) -> bool:
     return actor.is_coordinator or actor.is_committee or actor.household_id == household.id
 
 
+def _has_household_or_coordinator(actor, target) -> bool:
+    return actor.is_coordinator or actor.household_id is not None
+
+
 def _not_self(rule: Rule) -> Rule:
     def check(actor, membership) -> bool:
         return membership.id != actor.id and rule(actor, membership)
@@ -79,6 +83,13 @@ RULES: dict[str, Rule] = {
     "ledger.work": _own_household_or_coordinator,
     "ledger.adjust": _committee,
     "ledger.reverse": _coordinator_or_committee,
+    # Whether to offer a form at all (the service then checks the household or pool chosen).
+    "ledger.contribute.form": _has_household_or_coordinator,
+    "ledger.distribute.form": _coordinator,
+    "ledger.transfer.form": _has_household_or_coordinator,
+    "ledger.work.form": _has_household_or_coordinator,
+    "ledger.adjust.form": _committee,
+    "ledger.reverse.form": _coordinator_or_committee,
 }
 
 

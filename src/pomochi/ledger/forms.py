@@ -1,0 +1,145 @@
+"""Forms for recording movements: choices limited to the community (and to what the member may
+use), quantities read in the resource's unit. The rules themselves stay in the services."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pomochi.communities.models import Household, Membership, ResourceKind, ResourceType
+from pomochi.communities.quantities import parse_quantity
+from pomochi.errors import DomainError, InvalidInput
+from pomochi.ledger.models import Pool
+
+GOODS = [ResourceKind.CONSUMABLE, ResourceKind.DURABLE]
+
+
+class RecordForm(forms.Form):
+    """Base: knows the community and the actor; turns a typed amount into the smallest unit."""
+
+    quantity_field = "quantity"
+    signed = False
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, actor: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        community = actor.community
+        self.households = Household.objects.filter(community=community).order_by("name")
+        self.own_households = (
+            self.households
+            if actor.is_coordinator
+            else self.households.filter(pk=actor.household_id)
+        )
+        self.pools = Pool.objects.filter(community=community).order_by("name")
+        self.resources = ResourceType.objects.filter(community=community).order_by("name")
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "field")
+
+    def clean(self):
+        cleaned = super().clean()
+        resource = cleaned.get("resource")
+        text = cleaned.get(self.quantity_field)
+        if resource is not None and text:
+            negative = self.signed and text.strip().startswith("-")
+            try:
+                amount = parse_quantity(
+                    text.strip().lstrip("-") if negative else text,
+                    decimal_places=resource.decimal_places,
+                    unit=resource.unit,
+                )
+            except InvalidInput as exc:
+                self.add_error(self.quantity_field, exc.message)
+            else:
+                cleaned["amount"] = -amount if negative else amount
+        return cleaned
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        field = exc.field if exc.field in self.fields else None
+        if exc.field == "quantity" and self.quantity_field in self.fields:
+            field = self.quantity_field
+        self.add_error(field, exc.message)
+
+
+class ContributeForm(RecordForm):
+    household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("From household"))
+    pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Into pool"))
+    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    quantity = forms.CharField(label=_("How much"), max_length=32)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = self.own_households
+        self.fields["pool"].queryset = self.pools
+        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
+
+
+class DistributeForm(RecordForm):
+    pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("From pool"))
+    household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("To household"))
+    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    quantity = forms.CharField(label=_("How much"), max_length=32)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pool"].queryset = self.pools
+        self.fields["household"].queryset = self.households
+        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
+
+
+class TransferForm(RecordForm):
+    from_household = forms.ModelChoiceField(
+        queryset=Household.objects.none(), label=_("From household")
+    )
+    to_household = forms.ModelChoiceField(
+        queryset=Household.objects.none(), label=_("To household")
+    )
+    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    quantity = forms.CharField(label=_("How much"), max_length=32)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_household"].queryset = self.own_households
+        self.fields["to_household"].queryset = self.households
+        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
+
+
+class WorkForm(RecordForm):
+    worker = forms.ModelChoiceField(
+        queryset=Household.objects.none(), label=_("Work done by household")
+    )
+    beneficiary = forms.ModelChoiceField(
+        queryset=Household.objects.none(), label=_("For household")
+    )
+    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("Kind of work"))
+    quantity = forms.CharField(label=_("Hours"), max_length=32)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = self.households
+        self.fields["beneficiary"].queryset = self.own_households
+        self.fields["resource"].queryset = self.resources.filter(kind=ResourceKind.LABOUR)
+
+
+class AdjustForm(RecordForm):
+    quantity_field = "change"
+    signed = True
+    pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Pool"))
+    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    change = forms.CharField(label=_("Change (negative takes stock out)"), max_length=32)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pool"].queryset = self.pools
+        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
+
+
+class ReverseForm(RecordForm):
+    reason = forms.CharField(label=_("Why is this entry wrong?"), max_length=500)

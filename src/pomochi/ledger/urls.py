@@ -1,0 +1,11 @@
+from django.urls import path
+
+from pomochi.ledger import views
+
+urlpatterns = [
+    path("pools/<int:pool_id>/", views.pool_detail, name="pool"),
+    path("households/<int:household_id>/", views.household_detail, name="household"),
+    path("events/<int:event_id>/", views.event_detail, name="event"),
+    path("events/<int:event_id>/reverse/", views.reverse_event, name="event-reverse"),
+    path("record/<slug:action>/", views.record, name="record"),
+]

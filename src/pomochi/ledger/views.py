@@ -1,0 +1,228 @@
+"""Pages of the ledger: a pool, a household's history, an event, and the forms that record."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pomochi.communities import policy
+from pomochi.communities.models import Household
+from pomochi.communities.quantities import format_quantity
+from pomochi.errors import DomainError
+from pomochi.ledger import forms, services
+from pomochi.ledger.models import Event, Pool
+from pomochi.ledger.selectors import (
+    events_filtered,
+    hidden_households,
+    holdings_for_pool,
+    household_totals,
+    receivers_public,
+)
+from pomochi.web.decorators import require_membership
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def seen_events(membership, page):
+    """Pair each event with the household fields this member may not see."""
+    public = receivers_public(community=membership.community)
+    return [
+        (e, hidden_households(actor=membership, event=e, public=public)) for e in page.object_list
+    ]
+
+
+@require_membership
+def pool_detail(request, community, pool_id: int):
+    pool = get_object_or_404(Pool, community=community, pk=pool_id)
+    page = events_filtered(community=community, pool=pool, page=_page_number(request))
+    return render(
+        request,
+        "ledger/pool.html",
+        {
+            "community": community,
+            "pool": pool,
+            "holdings": holdings_for_pool(pool=pool),
+            "page": page,
+            "events": seen_events(request.membership, page),
+        },
+    )
+
+
+@require_membership
+def household_detail(request, community, household_id: int):
+    household = get_object_or_404(Household, community=community, pk=household_id)
+    # A household's history shows what it received: private to it, coordinators, committee.
+    if not policy.can(request.membership, "household.view_private", household):
+        raise PermissionDenied
+    page = events_filtered(community=community, household=household, page=_page_number(request))
+    return render(
+        request,
+        "ledger/household.html",
+        {
+            "community": community,
+            "household": household,
+            "totals": household_totals(household=household),
+            "page": page,
+            "events": seen_events(request.membership, page),
+        },
+    )
+
+
+@require_membership
+def event_detail(request, community, event_id: int):
+    event = get_object_or_404(
+        Event.objects.select_related("resource"), community=community, pk=event_id
+    )
+    public = receivers_public(community=community)
+    return render(
+        request,
+        "ledger/event.html",
+        {
+            "community": community,
+            "event": event,
+            "hidden": hidden_households(actor=request.membership, event=event, public=public),
+            "can_reverse": policy.can(request.membership, "ledger.reverse", event),
+        },
+    )
+
+
+def _record_contribute(actor, d, key):
+    return services.event_contribute(
+        actor=actor,
+        household=d["household"],
+        pool=d["pool"],
+        resource=d["resource"],
+        quantity=d["amount"],
+        note=d["note"],
+        idempotency_key=key,
+    )
+
+
+def _record_distribute(actor, d, key):
+    return services.event_distribute(
+        actor=actor,
+        pool=d["pool"],
+        household=d["household"],
+        resource=d["resource"],
+        quantity=d["amount"],
+        note=d["note"],
+        idempotency_key=key,
+    )
+
+
+def _record_transfer(actor, d, key):
+    return services.event_transfer(
+        actor=actor,
+        from_household=d["from_household"],
+        to_household=d["to_household"],
+        resource=d["resource"],
+        quantity=d["amount"],
+        note=d["note"],
+        idempotency_key=key,
+    )
+
+
+def _record_work(actor, d, key):
+    return services.event_work(
+        actor=actor,
+        worker=d["worker"],
+        beneficiary=d["beneficiary"],
+        resource=d["resource"],
+        quantity=d["amount"],
+        note=d["note"],
+        idempotency_key=key,
+    )
+
+
+def _record_adjust(actor, d, key):
+    return services.event_adjust(
+        actor=actor,
+        pool=d["pool"],
+        resource=d["resource"],
+        change=d["amount"],
+        reason=d["reason"],
+        idempotency_key=key,
+    )
+
+
+RECORDERS = {
+    "contribute": (forms.ContributeForm, _record_contribute, gettext_lazy("Record a contribution")),
+    "distribute": (forms.DistributeForm, _record_distribute, gettext_lazy("Record a distribution")),
+    "transfer": (forms.TransferForm, _record_transfer, gettext_lazy("Record a gift")),
+    "work": (forms.WorkForm, _record_work, gettext_lazy("Record work done")),
+    "adjust": (forms.AdjustForm, _record_adjust, gettext_lazy("Adjust stock")),
+}
+
+
+def recordable_actions(membership) -> list[tuple[str, str]]:
+    return [
+        (action, title)
+        for action, (_f, _r, title) in RECORDERS.items()
+        if policy.can(membership, f"ledger.{action}.form", membership.community)
+    ]
+
+
+@require_membership
+def record(request, community, action: str):
+    if action not in RECORDERS:
+        raise PermissionDenied
+    policy.require(request.membership, f"ledger.{action}.form", community)
+    form_class, recorder, title = RECORDERS[action]
+    form = form_class(request.POST or None, actor=request.membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = recorder(
+                request.membership, form.cleaned_data, form.cleaned_data["idempotency_key"]
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(what)s %(amount)s.")
+                % {
+                    "what": event.get_action_display(),
+                    "amount": format_quantity(event.quantity, resource=event.resource),
+                },
+            )
+            return redirect("community", slug=community.slug)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "ledger/record.html",
+        {"community": community, "form": form, "title": title, "action": action},
+        status=status,
+    )
+
+
+@require_membership
+def reverse_event(request, community, event_id: int):
+    event = get_object_or_404(Event, community=community, pk=event_id)
+    policy.require(request.membership, "ledger.reverse", event)
+    form = forms.ReverseForm(request.POST or None, actor=request.membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_reverse(
+                actor=request.membership,
+                event=event,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The entry was reversed."))
+            return redirect("event", slug=community.slug, event_id=event.id)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "ledger/record.html",
+        {"community": community, "form": form, "title": _("Reverse an entry"), "event": event},
+        status=status,
+    )
