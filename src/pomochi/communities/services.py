@@ -340,3 +340,31 @@ def resource_create(
         {"name": name, "unit": unit, "kind": kind, "decimal_places": decimal_places},
     )
     return resource
+
+
+@transaction.atomic
+def member_enrol(
+    *,
+    actor: Membership,
+    community: Community,
+    username: str,
+    email: str,
+    display_name: str = "",
+    household: Household | None = None,
+) -> Membership:
+    """Add a person by name and e-mail, creating their account if they have none yet.
+
+    A new account has no usable password: the person sets one through the e-mailed reset link.
+    """
+    from pomochi.accounts.models import User
+
+    policy.require(actor, "membership.add", community)
+    username = username.strip()
+    if not username:
+        raise InvalidInput(_("Give a username."), field="username")
+    user = User.objects.filter(username__iexact=username).first()
+    if user is None:
+        user = User(username=username, email=email.strip(), display_name=display_name.strip())
+        user.set_unusable_password()
+        user.save()
+    return membership_add(actor=actor, community=community, user=user, household=household)

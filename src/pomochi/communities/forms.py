@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pomochi.communities.models import Household
+
+
+class EnrolForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("E-mail (for setting a password)"), required=False)
+    display_name = forms.CharField(
+        label=_("Name as neighbours know it"), required=False, max_length=150
+    )
+    household = forms.ModelChoiceField(
+        queryset=Household.objects.none(), required=False, label=_("Household")
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = community.households.order_by("name")
+
+
+class HouseholdForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    size = forms.IntegerField(label=_("People"), min_value=1, max_value=100, initial=1)
+    has_children = forms.BooleanField(label=_("Children"), required=False)
+    has_elderly = forms.BooleanField(label=_("Elderly"), required=False)
+    has_ill_or_disabled = forms.BooleanField(label=_("Ill or disabled"), required=False)
+
+
+RULE_LABELS = {
+    "allocation_rule": _("How scarce stock is shared by default"),
+    "approval_quorum": _("Committee approvals needed for an allocation"),
+    "loan_term_days": _("Default loan term (days)"),
+    "loans_due_after_harvest": _("Loans are due after the harvest"),
+    "harvest_month": _("Harvest month (1–12)"),
+    "trust_decay_half_life_days": _("How fast old deeds fade from trust (half-life, days)"),
+    "appeal_window_days": _("Days to appeal an allocation"),
+    "needs_visible_to_members": _("Members may see each other's needs"),
+    "receivers_visible_to_members": _("Members may see who received aid"),
+}
+ALLOCATION_RULES = [
+    ("max_min", _("max-min fair: the same share for all, capped at what each asked")),
+    ("equal_per_household", _("equal per household")),
+    ("per_person", _("per person")),
+    ("proportional", _("in proportion to need")),
+    ("priority_tiers", _("priority tiers: urgent and vulnerable first")),
+]
+
+
+class BylawsForm(forms.Form):
+    """Each rule as a field; the bylaws schema (communities.bylaws) remains the judge."""
+
+    allocation_rule = forms.ChoiceField(choices=ALLOCATION_RULES)
+    approval_quorum = forms.IntegerField(min_value=1, max_value=100)
+    loan_term_days = forms.IntegerField(min_value=1, max_value=3650)
+    loans_due_after_harvest = forms.BooleanField(required=False)
+    harvest_month = forms.IntegerField(min_value=1, max_value=12)
+    trust_decay_half_life_days = forms.IntegerField(min_value=7, max_value=3650)
+    appeal_window_days = forms.IntegerField(min_value=0, max_value=90)
+    needs_visible_to_members = forms.BooleanField(required=False)
+    receivers_visible_to_members = forms.BooleanField(required=False)
+    reason = forms.CharField(label=_("Why the change"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, rules: dict, **kwargs):
+        initial = {k: v for k, v in rules.items() if k != "privacy"} | rules["privacy"]
+        super().__init__(*args, initial=initial, **kwargs)
+        for name, label in RULE_LABELS.items():
+            self.fields[name].label = label
+
+    def rules(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("reason")
+        privacy = {
+            k: data.pop(k) for k in ("needs_visible_to_members", "receivers_visible_to_members")
+        }
+        return data | {"privacy": privacy}

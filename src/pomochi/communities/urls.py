@@ -1,0 +1,13 @@
+from django.urls import path
+
+from pomochi.communities import views
+
+urlpatterns = [
+    path("members/", views.members, name="members"),
+    path("members/add/", views.member_enrol, name="member-add"),
+    path("members/<int:membership_id>/roles/", views.member_roles, name="member-roles"),
+    path("households/add/", views.household_create, name="household-add"),
+    path("bylaws/", views.bylaws, name="bylaws"),
+    path("bylaws/v<int:version>/", views.bylaws, name="bylaws-version"),
+    path("bylaws/change/", views.bylaws_change, name="bylaws-change"),
+]

@@ -1,0 +1,164 @@
+"""Members and roles, households, and the bylaws: pages that follow the policy exactly."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pomochi.accounts.services import password_link_send
+from pomochi.communities import policy, services
+from pomochi.communities.forms import RULE_LABELS, BylawsForm, EnrolForm, HouseholdForm
+from pomochi.communities.models import Membership
+from pomochi.communities.selectors import bylaws_current, bylaws_versions, households_of
+from pomochi.errors import DomainError
+from pomochi.web.decorators import require_membership
+
+
+def _add_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@require_membership
+def members(request, community):
+    actor = request.membership
+    people = (
+        Membership.objects.filter(community=community, is_active=True)
+        .select_related("user", "household")
+        .order_by("user__username")
+    )
+    rows = [
+        {
+            "m": m,
+            "can_coordinator": policy.can(actor, "membership.grant_coordinator", m),
+            "can_committee": policy.can(actor, "membership.grant_committee", m),
+        }
+        for m in people
+    ]
+    return render(
+        request,
+        "communities/members.html",
+        {
+            "community": community,
+            "rows": rows,
+            "can_enrol": policy.can(actor, "membership.add", community),
+            "can_add_household": policy.can(actor, "household.create", community),
+            "households": households_of(community=community),
+            "can_see_private": actor.is_coordinator or actor.is_committee,
+        },
+    )
+
+
+@require_POST
+@require_membership
+def member_roles(request, community, membership_id: int):
+    target = get_object_or_404(Membership, community=community, pk=membership_id)
+    role, grant = request.POST.get("role"), request.POST.get("grant") == "1"
+    if role not in ("coordinator", "committee"):
+        messages.error(request, _("Unknown role."))
+        return redirect("members", slug=community.slug)
+    policy.require(request.membership, f"membership.grant_{role}", target)
+    try:
+        services.membership_set_roles(actor=request.membership, membership=target, **{role: grant})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Roles of %(who)s changed.") % {"who": target.user})
+    return redirect("members", slug=community.slug)
+
+
+@require_membership
+def member_enrol(request, community):
+    policy.require(request.membership, "membership.add", community)
+    form = EnrolForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.member_enrol(
+                actor=request.membership, community=community, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            user = membership.user
+            if user.email and not user.has_usable_password():
+                password_link_send(
+                    user=user, domain=request.get_host(), use_https=request.is_secure()
+                )
+            messages.success(request, _("%(who)s is now a member.") % {"who": user})
+            return redirect("members", slug=community.slug)
+    return render(
+        request,
+        "communities/form.html",
+        {"community": community, "form": form, "title": _("Add a member")},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_membership
+def household_create(request, community):
+    policy.require(request.membership, "household.create", community)
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(
+                actor=request.membership, community=community, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Household %(name)s added.") % {"name": household})
+            return redirect("members", slug=community.slug)
+    return render(
+        request,
+        "communities/form.html",
+        {"community": community, "form": form, "title": _("Add a household")},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_membership
+def bylaws(request, community, version: int | None = None):
+    current = bylaws_current(community=community)
+    shown = current if version is None else get_object_or_404(community.bylaws, version=version)
+    rules = dict(shown.rules)
+    privacy = rules.pop("privacy")
+    listed = [(RULE_LABELS.get(k, k), v) for k, v in (rules | privacy).items()]
+    return render(
+        request,
+        "communities/bylaws.html",
+        {
+            "community": community,
+            "shown": shown,
+            "current": current,
+            "rules": listed,
+            "versions": bylaws_versions(community=community),
+            "can_change": policy.can(request.membership, "bylaws.change", community),
+        },
+    )
+
+
+@require_membership
+def bylaws_change(request, community):
+    policy.require(request.membership, "bylaws.change", community)
+    current = bylaws_current(community=community)
+    form = BylawsForm(request.POST or None, rules=current.rules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.bylaws_change(
+                actor=request.membership,
+                community=community,
+                rules=form.rules(),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(
+                request, _("Version %(v)d of the bylaws is in force.") % {"v": version.version}
+            )
+            return redirect("bylaws", slug=community.slug)
+    return render(
+        request,
+        "communities/form.html",
+        {"community": community, "form": form, "title": _("Change the bylaws")},
+        status=422 if form.errors else 200,
+    )
