@@ -99,6 +99,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client and live server speak HTTP; production redirects to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture
 def village(db):
     return build_village()

@@ -77,3 +77,14 @@ def test_sqlite_runs_in_wal_with_a_busy_timeout_and_immediate_transactions(db):
         assert cursor.fetchone()[0] >= 5000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert connection.settings_dict["NAME"] != ":memory:"
+
+
+def test_the_deployment_check_is_clean_in_production(tmp_path):
+    env = {
+        "POMOCHI_DATA_DIR": str(tmp_path),
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-key-" + "x7Qz" * 12,
+    }
+    result = run_pomochi("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
