@@ -215,3 +215,40 @@ def test_each_event_writes_one_audit_entry_about_its_household(stocked_village):
         v.petrovs.id,
         v.alice.id,
     )
+
+
+def test_a_date_in_the_future_is_refused(village):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with pytest.raises(InvalidInput, match="future"):
+        event_contribute(
+            actor=village.alice,
+            household=village.ivanovs,
+            pool=village.granary,
+            resource=village.grain,
+            quantity=1,
+            occurred_at=timezone.now() + timedelta(days=1),
+        )
+
+
+def test_a_reversal_can_be_dated_but_not_before_its_original(stocked_village):
+    from datetime import timedelta
+
+    v = stocked_village
+    original = Event.objects.filter(action="contribute", resource=v.grain).get()
+    with pytest.raises(InvalidInput, match="before the entry"):
+        event_reverse(
+            actor=v.alice,
+            event=original,
+            reason="typo",
+            occurred_at=original.occurred_at - timedelta(days=1),
+        )
+    reversal = event_reverse(
+        actor=v.alice,
+        event=original,
+        reason="typo",
+        occurred_at=original.occurred_at + timedelta(minutes=5),
+    )
+    assert reversal.occurred_at == original.occurred_at + timedelta(minutes=5)

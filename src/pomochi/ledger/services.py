@@ -7,7 +7,7 @@ gave an idempotency key, the record that makes a retry return the first result.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -40,6 +40,8 @@ class Cause:
 
 
 GOODS = (ResourceKind.CONSUMABLE, ResourceKind.DURABLE)
+# Clocks on phones drift; anything later than this is a typo, not a clock.
+FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
 @transaction.atomic
@@ -218,12 +220,21 @@ def event_adjust(
 
 
 def event_reverse(
-    *, actor: Membership, event: Event, reason: str, idempotency_key: str | None = None
+    *,
+    actor: Membership,
+    event: Event,
+    reason: str,
+    occurred_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Event:
     """Undo a mistaken event with its mirror image, pointing at it. At most one per event."""
     policy.require(actor, "ledger.reverse", event)
     if not reason.strip():
         raise InvalidInput(_("Give the reason for the reversal."), field="reason")
+    if occurred_at is not None and occurred_at < event.occurred_at:
+        raise InvalidInput(
+            _("A reversal cannot happen before the entry it reverses."), field="occurred_at"
+        )
     if event.action == Action.REVERSE:
         raise Conflict(_("A reversal cannot itself be reversed; record a new event instead."))
     if Event.objects.filter(reverses_id=event.id).exists():
@@ -241,6 +252,7 @@ def event_reverse(
                 receiver_household=event.provider_household,
                 receiver_pool=event.provider_pool,
                 reverses=event,
+                occurred_at=occurred_at,
                 note=reason.strip(),
                 idempotency_key=idempotency_key,
             )
@@ -272,6 +284,9 @@ def _record(
     idempotency_key: str | None = None,
 ) -> Event:
     community_id = actor.community_id
+    now = timezone.now()
+    if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
+        raise InvalidInput(_("That date is in the future."), field="occurred_at")
     _validate(
         community_id=community_id,
         resource=resource,
@@ -285,7 +300,6 @@ def _record(
         and provider_household.id == receiver_household.id
     ):
         raise InvalidInput(_("Giver and receiver must be different households."), field="household")
-    now = timezone.now()
     values = {
         "community_id": community_id,
         "action": str(action),
