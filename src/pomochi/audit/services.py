@@ -1,9 +1,11 @@
 """Appending to a community's chain. Only services call this, inside their own transaction."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from pomochi.audit.chain import GENESIS_HASH, chain_hash, digest, entry_payload
@@ -30,6 +32,7 @@ def audit_append(
     data: dict,
     household_id: int | None = None,
     at: datetime | None = None,
+    cursor: CursorWrapper | None = None,
 ) -> Appended:
     """Append one entry. Must run inside the transaction of the change it records.
 
@@ -40,7 +43,8 @@ def audit_append(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the change")
     at = at or timezone.now()
-    with connection.cursor() as cursor:
+    # The ledger passes the cursor of its own statements: one cursor per event, not two.
+    with connection.cursor() if cursor is None else nullcontext(cursor) as cursor:
         cursor.execute(
             "UPDATE audit_audithead SET seq = seq + 1 WHERE community_id = %s RETURNING seq, hash",
             [community_id],

@@ -261,6 +261,9 @@ def event_reverse(
         raise Conflict(_("This event has already been reversed.")) from None
 
 
+_EVENT_FIELDS = [field.attname for field in Event._meta.concrete_fields]
+
+
 def _fingerprint(values: dict) -> str:
     return hashlib.sha256(canonical_json(values).encode()).hexdigest()
 
@@ -317,8 +320,9 @@ def _record(
         "reverses_id": reverses.id if reverses else None,
         "note": note,
     }
-    adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
+        adapt = cursor.db.ops.adapt_datetimefield_value
+        db_now = adapt(now)
         if idempotency_key is not None:
             # The fingerprint leaves out what the server filled in (times), so a retry matches.
             request = {k: v for k, v in values.items() if k not in {"occurred_at", "recorded_at"}}
@@ -330,7 +334,7 @@ def _record(
                 actor_id=actor.id,
                 key=idempotency_key,
                 fingerprint=fingerprint,
-                created_at=adapt(now),
+                created_at=db_now,
             ):
                 return _replay(cursor, actor=actor, key=idempotency_key, fingerprint=fingerprint)
         if provider_pool is not None and not sql.holding_take(
@@ -352,12 +356,14 @@ def _record(
             )
         row = dict(
             values,
-            occurred_at=adapt(values["occurred_at"]),
-            recorded_at=adapt(values["recorded_at"]),
+            occurred_at=adapt(occurred_at) if occurred_at else db_now,
+            recorded_at=db_now,
         )
-        event = Event(id=sql.event_insert(cursor, row), **values)
-        event._state.adding = False
+        values["id"] = sql.event_insert(cursor, row)
+        # Positional arguments, as the ORM builds the rows it reads: half the cost of keywords.
+        event = Event.from_db(cursor.db.alias, None, [values[name] for name in _EVENT_FIELDS])
         audit_append(
+            cursor=cursor,
             community_id=community_id,
             actor_id=actor.id,
             verb=f"event.{action}",
