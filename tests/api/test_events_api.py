@@ -174,3 +174,32 @@ def test_the_audit_head_and_digests_are_there_for_members(stocked_village, api_a
     entries = api.get("/communities/village/audit/entries", per_page=1000).json()
     assert entries["items"][-1]["hash"] == head["hash"]
     assert entries["meta"]["count"] == head["seq"]
+
+
+def test_a_plain_member_cannot_list_another_households_history(stocked_village, api_as):
+    v = stocked_village
+    event_distribute(
+        actor=v.alice, pool=v.granary, household=v.sidorovs, resource=v.grain, quantity=1_000
+    )
+    api = api_as(v.bob.user)
+    assert api.get("/communities/village/events", household=v.sidorovs.id).status_code == 403
+    own = api.get("/communities/village/events", household=v.petrovs.id)
+    assert own.status_code == 200
+    assert (
+        api_as(v.alice.user)
+        .get("/communities/village/events", household=v.sidorovs.id)
+        .json()["meta"]["count"]
+        == 1
+    )
+
+
+def test_who_recorded_hidden_aid_is_hidden_too(village, api_as):
+    from pomochi.ledger.services import event_work
+
+    v = village
+    # work is confirmed by the household that received it: the recorder would name it
+    event_work(
+        actor=v.olga, worker=v.petrovs, beneficiary=v.orlovs, resource=v.labour, quantity=200
+    )
+    item = api_as(v.bob.user).get("/communities/village/events").json()["items"][0]
+    assert item["receiver_household"] is None and item["recorded_by"] is None

@@ -7,6 +7,12 @@ urlpatterns = [
     path("members/add/", views.member_enrol, name="member-add"),
     path("members/<int:membership_id>/roles/", views.member_roles, name="member-roles"),
     path("households/add/", views.household_create, name="household-add"),
+    path("households/import/", views.households_import, name="households-import"),
+    path(
+        "households/import/confirm/",
+        views.households_import_confirm,
+        name="households-import-confirm",
+    ),
     path("bylaws/", views.bylaws, name="bylaws"),
     path("bylaws/v<int:version>/", views.bylaws, name="bylaws-version"),
     path("bylaws/change/", views.bylaws_change, name="bylaws-change"),

@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pomochi.accounts.services import password_link_send
-from pomochi.communities import policy, services
+from pomochi.communities import imports, policy, services
 from pomochi.communities.forms import RULE_LABELS, BylawsForm, EnrolForm, HouseholdForm
 from pomochi.communities.models import Membership
 from pomochi.communities.selectors import bylaws_current, bylaws_versions, households_of
@@ -162,3 +163,55 @@ def bylaws_change(request, community):
         {"community": community, "form": form, "title": _("Change the bylaws")},
         status=422 if form.errors else 200,
     )
+
+
+@require_membership
+def households_import(request, community):
+    """Upload a CSV file of households: shows what would be created and every bad line."""
+    policy.require(request.membership, "household.create", community)
+    context = {"community": community, "max_rows": imports.MAX_ROWS}
+    if request.method != "POST":
+        return render(request, "communities/import.html", context)
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["problems"] = [imports.Problem(None, _("Choose a CSV file to upload."))]
+        return render(request, "communities/import.html", context, status=422)
+    preview = imports.households_preview(
+        community=community, data=upload.read(imports.MAX_BYTES + 1)
+    )
+    context |= {"rows": preview.rows, "problems": preview.problems}
+    if preview.ok:
+        context["payload"] = imports.rows_sign(
+            rows=preview.rows, community=community, actor=request.membership
+        )
+    return render(request, "communities/import.html", context, status=200 if preview.ok else 422)
+
+
+@require_POST
+@require_membership
+def households_import_confirm(request, community):
+    """Create the households of a preview, carried here signed, so the file is not sent again."""
+    policy.require(request.membership, "household.create", community)
+    context = {"community": community, "max_rows": imports.MAX_ROWS}
+    try:
+        rows = imports.rows_unsign(
+            request.POST.get("payload", ""), community=community, actor=request.membership
+        )
+        created = imports.households_import(
+            actor=request.membership, community=community, rows=rows
+        )
+    except imports.ImportRefused as exc:
+        context["problems"] = [imports.Problem(None, exc.message), *exc.problems]
+        return render(request, "communities/import.html", context, status=422)
+    except imports.PreviewInvalid as exc:
+        context["problems"] = [imports.Problem(None, exc.message)]
+        return render(request, "communities/import.html", context, status=400)
+    except DomainError as exc:  # a name taken between the check and the insert, say
+        context["problems"] = [imports.Problem(None, exc.message)]
+        return render(request, "communities/import.html", context, status=422)
+    messages.success(
+        request,
+        ngettext("%(n)d household imported.", "%(n)d households imported.", len(created))
+        % {"n": len(created)},
+    )
+    return redirect("members", slug=community.slug)

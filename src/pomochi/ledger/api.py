@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 
 from pomochi.api.common import Error, FieldError, PageMeta, caller, get_in_community, in_community
+from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
 from pomochi.communities.quantities import format_quantity, parse_quantity
-from pomochi.errors import InvalidInput
+from pomochi.errors import InvalidInput, NotAllowed
 from pomochi.ledger import services
 from pomochi.ledger.models import Action, Event, Pool
 from pomochi.ledger.selectors import (
@@ -51,7 +52,7 @@ class EventOut(Schema):
     hidden: list[str]
     occurred_at: datetime
     recorded_at: datetime
-    recorded_by: int
+    recorded_by: int | None
     cause_type: str
     cause_id: int | None
     reverses: int | None
@@ -154,7 +155,7 @@ def event_out(event: Event, *, hidden: set[str] = frozenset()) -> EventOut:
         hidden=sorted(hidden),
         occurred_at=event.occurred_at,
         recorded_at=event.recorded_at,
-        recorded_by=event.recorded_by_id,
+        recorded_by=None if hidden else event.recorded_by_id,
         cause_type=event.cause_type,
         cause_id=event.cause_id,
         reverses=event.reverses_id,
@@ -201,6 +202,16 @@ def list_events(request, slug: str, filters: Query[EventFilters]):
         raise FieldError("per_page", _("Ask for between 1 and 200 events a page."))
     if filters.page < 1:
         raise FieldError("page", _("Pages are numbered from 1."))
+    if filters.household is not None:
+        # Listing a household's events shows what it received: the same rule as its page.
+        household = in_community(Household, community, filters.household, field="household")
+        if not policy.can(membership, "household.view_private", household):
+            raise NotAllowed(
+                _(
+                    "Only the household itself, coordinators and the committee "
+                    "see a household's history."
+                )
+            )
     page = events_filtered(
         community=community,
         resource=filters.resource,

@@ -16,3 +16,8 @@ class LedgerConfig(AppConfig):
                 yield event.id, event.audit_data()
 
         register_cross_check("event", event_rows)
+
+        from pomochi.audit.verify import register_invariant
+        from pomochi.ledger.selectors import holdings_off_their_events
+
+        register_invariant(holdings_off_their_events)

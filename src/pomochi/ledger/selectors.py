@@ -132,3 +132,36 @@ def hidden_households(*, actor, event: Event, public: bool) -> set[str]:
         and getattr(event, f"{f}_id") != actor.household_id
         and not policy.can(actor, "household.view_private", getattr(event, f))
     }
+
+
+def holdings_off_their_events(community_id: int) -> str | None:
+    """Conservation: each holding equals Σ in − Σ out over its events. Names the first that
+    does not (a holding edited behind the ledger's back), or returns None."""
+    expected: dict[tuple[int, int], int] = {}
+    events = Event.objects.filter(community_id=community_id)
+    for side, sign in (("receiver_pool", 1), ("provider_pool", -1)):
+        rows = (
+            events.filter(**{f"{side}__isnull": False})
+            .values(side, "resource")
+            .annotate(total=Sum("quantity"))
+        )
+        for row in rows:
+            key = (row[side], row["resource"])
+            expected[key] = expected.get(key, 0) + sign * row["total"]
+    holdings = Holding.objects.filter(pool__community_id=community_id).select_related(
+        "pool", "resource"
+    )
+    for holding in holdings.order_by("pool_id", "resource_id"):
+        derived = expected.pop((holding.pool_id, holding.resource_id), 0)
+        if holding.quantity != derived:
+            return (
+                f"holding of {holding.resource.name} in {holding.pool.name} is "
+                f"{holding.quantity}, but its events add up to {derived}"
+            )
+    for (pool_id, resource_id), derived in sorted(expected.items()):
+        if derived != 0:
+            return (
+                f"pool {pool_id} has no holding of resource {resource_id}, "
+                f"but its events add up to {derived}"
+            )
+    return None

@@ -1,0 +1,361 @@
+"""The community's record, out: rows for spreadsheets and a ValueFlows-style JSON-LD document.
+
+An export is always taken from someone's point of view, and shows no more than the pages show
+that person: who received a distribution, gift or work, and a household's vulnerability flags,
+follow the same rules (`hidden_households`, `household.view_private`). Without a named member,
+the view is a plain member's with no household of their own.
+"""
+
+from datetime import UTC, datetime
+
+from pomochi.communities import policy
+from pomochi.communities.models import Community, Household, Membership, ResourceType
+from pomochi.communities.quantities import format_quantity
+from pomochi.ledger.models import Action, Event, Holding, Pool
+from pomochi.ledger.selectors import hidden_households, receivers_public
+
+EVENT_COLUMNS = [
+    "id",
+    "occurred_at",
+    "action",
+    "resource",
+    "unit",
+    "quantity",
+    "amount",
+    "provider_pool",
+    "provider_household",
+    "receiver_pool",
+    "receiver_household",
+    "hidden",
+    "reverses",
+    "reversed_by",
+    "cause_type",
+    "cause_id",
+    "note",
+    "recorded_by",
+    "recorded_at",
+]
+HOLDING_COLUMNS = ["pool", "pool_kind", "resource", "unit", "quantity", "amount"]
+# The same columns the household import reads, so a full export can be imported elsewhere.
+HOUSEHOLD_COLUMNS = ["name", "size", "children", "elderly", "ill_or_disabled"]
+
+
+def public_viewer(*, community: Community) -> Membership:
+    """A plain member with no household: sees what every member sees, and nothing private.
+
+    Never saved; the policy and `hidden_households` need only its roles, household and community.
+    """
+    return Membership(community=community, is_coordinator=False, is_committee=False, household=None)
+
+
+def amount(quantity: int, resource: ResourceType) -> str:
+    """The quantity in the resource's unit, as a plain number: 12500 grams → "12.5"."""
+    return format_quantity(quantity, decimal_places=resource.decimal_places, unit="")
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _events(community: Community):
+    return (
+        Event.objects.filter(community=community)
+        .select_related(
+            "resource",
+            "provider_household",
+            "provider_pool",
+            "receiver_household",
+            "receiver_pool",
+            "recorded_by__user",
+            "reverses",
+            "reversed_by",
+        )
+        .order_by("occurred_at", "id")
+    )
+
+
+def _seen(community: Community, viewer: Membership):
+    """Each event with the household fields the viewer may not see."""
+    public = receivers_public(community=community)
+    for event in _events(community):
+        yield event, hidden_households(actor=viewer, event=event, public=public)
+
+
+def _name(obj) -> str:
+    return obj.name if obj is not None else ""
+
+
+def event_rows(*, community: Community, viewer: Membership) -> list[dict]:
+    rows = []
+    for e, hidden in _seen(community, viewer):
+        reversed_by = getattr(e, "reversed_by", None)
+        rows.append(
+            {
+                "id": e.id,
+                "occurred_at": _when(e.occurred_at),
+                "action": e.action,
+                "resource": e.resource.name,
+                "unit": e.resource.unit,
+                "quantity": e.quantity,
+                "amount": amount(e.quantity, e.resource),
+                "provider_pool": _name(e.provider_pool),
+                "provider_household": ""
+                if "provider_household" in hidden
+                else _name(e.provider_household),
+                "receiver_pool": _name(e.receiver_pool),
+                "receiver_household": ""
+                if "receiver_household" in hidden
+                else _name(e.receiver_household),
+                "hidden": " ".join(sorted(hidden)),
+                "reverses": e.reverses_id or "",
+                "reversed_by": reversed_by.id if reversed_by else "",
+                "cause_type": e.cause_type,
+                "cause_id": e.cause_id if e.cause_id is not None else "",
+                # Whoever recorded work is often the household that received it: hidden alike.
+                "note": "" if hidden else e.note,
+                "recorded_by": "" if hidden else e.recorded_by.user.username,
+                "recorded_at": _when(e.recorded_at),
+            }
+        )
+    return rows
+
+
+def _holdings(community: Community):
+    return (
+        Holding.objects.filter(pool__community=community)
+        .select_related("pool", "resource")
+        .order_by("pool__name", "resource__name")
+    )
+
+
+def holding_rows(*, community: Community) -> list[dict]:
+    """Stock in every pool: aggregates, public to every member."""
+    return [
+        {
+            "pool": h.pool.name,
+            "pool_kind": h.pool.kind,
+            "resource": h.resource.name,
+            "unit": h.resource.unit,
+            "quantity": h.quantity,
+            "amount": amount(h.quantity, h.resource),
+        }
+        for h in _holdings(community)
+    ]
+
+
+def _flags(household: Household, viewer: Membership) -> dict[str, bool] | None:
+    """The vulnerability flags, or None if they are need data this viewer may not see."""
+    if not policy.can(viewer, "household.view_private", household):
+        return None
+    return {
+        "children": household.has_children,
+        "elderly": household.has_elderly,
+        "ill_or_disabled": household.has_ill_or_disabled,
+    }
+
+
+def household_rows(*, community: Community, viewer: Membership) -> list[dict]:
+    """Every household with its size; flags only where the viewer may see them, else empty."""
+    rows = []
+    for household in community.households.order_by("name"):
+        flags = _flags(household, viewer)
+        row = {"name": household.name, "size": household.size}
+        for column in ("children", "elderly", "ill_or_disabled"):
+            row[column] = "" if flags is None else ("yes" if flags[column] else "no")
+        rows.append(row)
+    return rows
+
+
+def csv_tables(*, community: Community, viewer: Membership) -> dict[str, tuple[list[str], list]]:
+    """File name → (columns, rows) for the three CSV files."""
+    return {
+        "events.csv": (EVENT_COLUMNS, event_rows(community=community, viewer=viewer)),
+        "holdings.csv": (HOLDING_COLUMNS, holding_rows(community=community)),
+        "households.csv": (HOUSEHOLD_COLUMNS, household_rows(community=community, viewer=viewer)),
+    }
+
+
+VF = "https://w3id.org/valueflows/ont/vf#"
+CONTEXT = {
+    "vf": VF,
+    "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "pomochi": "urn:pomochi:vocab#",
+    "vf:action": {"@type": "@id"},
+    "vf:provider": {"@type": "@id"},
+    "vf:receiver": {"@type": "@id"},
+    "vf:inScopeOf": {"@type": "@id"},
+    "vf:classifiedAs": {"@type": "@id"},
+    "vf:conformsTo": {"@type": "@id"},
+    "vf:resourceConformsTo": {"@type": "@id"},
+    "vf:resourceInventoriedAs": {"@type": "@id"},
+    "vf:toResourceInventoriedAs": {"@type": "@id"},
+    "vf:primaryAccountable": {"@type": "@id"},
+    "vf:corrects": {"@type": "@id"},
+    "vf:hasPointInTime": {"@type": "xsd:dateTime"},
+    "om2:hasUnit": {"@type": "@id"},
+    # A string, typed: decimal amounts stay exact (a JSON number may be read as a float).
+    "om2:hasNumericalValue": {"@type": "xsd:decimal"},
+    "pomochi:reversedBy": {"@type": "@id"},
+}
+# Our actions as ValueFlows actions. Pooled goods change hands outright, so contributing to a
+# store is a transfer, like a distribution or a gift; a loan moves custody, not ownership.
+VF_ACTIONS = {
+    Action.CONTRIBUTE: "vf:transfer",
+    Action.DISTRIBUTE: "vf:transfer",
+    Action.TRANSFER: "vf:transfer",
+    Action.TRADE: "vf:transfer",
+    Action.LEND: "vf:transfer-custody",
+    Action.RETURN: "vf:transfer-custody",
+    Action.WORK: "vf:work",
+}
+UNITS = {
+    "kg": "om2:kilogram",
+    "g": "om2:gram",
+    "t": "om2:tonne",
+    "l": "om2:litre",
+    "h": "om2:hour",
+    "pcs": "om2:one",
+}
+
+
+def vf_action(event: Event) -> str:
+    """The ValueFlows action; a reversal takes its original's, the direction read from itself."""
+    action = event.reverses.action if event.action == Action.REVERSE else event.action
+    if action == Action.ADJUST:
+        return "vf:raise" if event.receiver_pool_id else "vf:lower"
+    return VF_ACTIONS[action]
+
+
+class _Ids:
+    def __init__(self, community: Community):
+        self.base = f"urn:pomochi:{community.slug}"
+
+    def __call__(self, kind: str, pk: int | None = None) -> str:
+        return self.base if kind == "community" else f"{self.base}:{kind}:{pk}"
+
+
+def _measure(quantity: int, resource: ResourceType) -> dict:
+    measure = {
+        "@type": "om2:Measure",
+        "om2:hasNumericalValue": amount(quantity, resource),
+        "pomochi:unit": resource.unit,
+        "pomochi:quantity": quantity,
+    }
+    if unit := UNITS.get(resource.unit.strip().lower()):
+        measure["om2:hasUnit"] = unit
+    return measure
+
+
+def valueflows_document(*, community: Community, viewer: Membership) -> dict:
+    """The community as one JSON-LD graph: agents, resource kinds, stock and every event."""
+    ids = _Ids(community)
+    graph: list[dict] = [
+        {
+            "@id": ids("community"),
+            "@type": "vf:Organization",
+            "vf:name": community.name,
+            "pomochi:slug": community.slug,
+        }
+    ]
+    for household in community.households.order_by("name"):
+        node = {
+            "@id": ids("household", household.id),
+            "@type": "vf:Organization",
+            "vf:classifiedAs": "pomochi:Household",
+            "vf:name": household.name,
+            "pomochi:size": household.size,
+        }
+        if (flags := _flags(household, viewer)) is not None:
+            node |= {
+                "pomochi:hasChildren": flags["children"],
+                "pomochi:hasElderly": flags["elderly"],
+                "pomochi:hasIllOrDisabled": flags["ill_or_disabled"],
+            }
+        graph.append(node)
+    for pool in Pool.objects.filter(community=community).order_by("name"):
+        graph.append(
+            {
+                "@id": ids("pool", pool.id),
+                "@type": "vf:Organization",
+                "vf:classifiedAs": "pomochi:Pool",
+                "vf:name": pool.name,
+                "pomochi:poolKind": pool.kind,
+                "vf:inScopeOf": ids("community"),
+            }
+        )
+    for resource in community.resources.order_by("name"):
+        graph.append(
+            {
+                "@id": ids("resource", resource.id),
+                "@type": "vf:ResourceSpecification",
+                "vf:name": resource.name,
+                "pomochi:unit": resource.unit,
+                "pomochi:kind": resource.kind,
+                "pomochi:decimalPlaces": resource.decimal_places,
+            }
+        )
+    holding_ids = {}
+    for h in _holdings(community):
+        holding_ids[h.pool_id, h.resource_id] = ids("holding", h.id)
+        graph.append(
+            {
+                "@id": ids("holding", h.id),
+                "@type": "vf:EconomicResource",
+                "vf:name": f"{h.resource.name} @ {h.pool.name}",
+                "vf:conformsTo": ids("resource", h.resource_id),
+                "vf:primaryAccountable": ids("pool", h.pool_id),
+                "vf:accountingQuantity": _measure(h.quantity, h.resource),
+                "vf:onhandQuantity": _measure(h.quantity, h.resource),
+            }
+        )
+    for event, hidden in _seen(community, viewer):
+        graph.append(_event_node(event, hidden, ids, holding_ids))
+    return {"@context": CONTEXT, "@id": ids("community") + ":export", "@graph": graph}
+
+
+def _agent(event: Event, side: str, hidden: set[str], ids: _Ids) -> str | None:
+    if getattr(event, f"{side}_pool_id"):
+        return ids("pool", getattr(event, f"{side}_pool_id"))
+    household_id = getattr(event, f"{side}_household_id")
+    if household_id and f"{side}_household" not in hidden:
+        return ids("household", household_id)
+    return None
+
+
+def _event_node(event: Event, hidden: set[str], ids: _Ids, holding_ids: dict) -> dict:
+    action = vf_action(event)
+    node = {
+        "@id": ids("event", event.id),
+        "@type": "vf:EconomicEvent",
+        "vf:action": action,
+        "pomochi:action": event.action,
+        "vf:resourceConformsTo": ids("resource", event.resource_id),
+        "vf:hasPointInTime": _when(event.occurred_at),
+        "vf:inScopeOf": ids("community"),
+    }
+    quantity = "vf:effortQuantity" if event.action == Action.WORK else "vf:resourceQuantity"
+    node[quantity] = _measure(event.quantity, event.resource)
+    for side in ("provider", "receiver"):
+        if agent := _agent(event, side, hidden, ids):
+            node[f"vf:{side}"] = agent
+    # The stock a flow comes out of, and the stock it goes into; raise and lower name just one.
+    if event.provider_pool_id:
+        node["vf:resourceInventoriedAs"] = holding_ids.get(
+            (event.provider_pool_id, event.resource_id)
+        )
+    if event.receiver_pool_id:
+        one_stock = action in ("vf:raise", "vf:lower")
+        key = "vf:resourceInventoriedAs" if one_stock else "vf:toResourceInventoriedAs"
+        node[key] = holding_ids.get((event.receiver_pool_id, event.resource_id))
+    if hidden:
+        node["pomochi:hidden"] = sorted(hidden)
+    elif event.note:
+        node["vf:note"] = event.note
+    if event.reverses_id:
+        node["vf:corrects"] = ids("event", event.reverses_id)
+    if reversed_by := getattr(event, "reversed_by", None):
+        node["pomochi:reversedBy"] = ids("event", reversed_by.id)
+    if event.cause_type:
+        node["pomochi:cause"] = {"pomochi:type": event.cause_type, "pomochi:id": event.cause_id}
+    return {k: v for k, v in node.items() if v is not None}
