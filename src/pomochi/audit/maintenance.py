@@ -19,6 +19,9 @@ def maintenance_mode(using: str = "default"):
             else:
                 cursor.execute(f"INSERT INTO {SQLITE_CONTROL_TABLE} (enabled) VALUES (1)")
         yield
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
+        # Close the door at the end of the block, not at the end of an outer transaction.
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL pomochi.maintenance = 'off'")
+            else:
                 cursor.execute(f"DELETE FROM {SQLITE_CONTROL_TABLE}")

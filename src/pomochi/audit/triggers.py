@@ -84,11 +84,54 @@ def existing_triggers(connection) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def missing_triggers(connection) -> list[str]:
-    present = existing_triggers(connection)
-    return [
-        name
-        for table in PROTECTED_TABLES
-        for name in trigger_names(table, connection.vendor)
-        if name not in present
-    ]
+def _normal(sql: str) -> str:
+    return " ".join(sql.split()).rstrip(";").lower()
+
+
+def trigger_problems(connection) -> list[str]:
+    """What is wrong with the protective triggers: missing, switched off, or rewritten.
+
+    Names alone prove little: a trigger replaced by a harmless one under the same name, or one
+    switched off on PostgreSQL, protects nothing, so the definitions are compared too.
+    """
+    vendor = connection.vendor
+    expected = {}
+    for table in PROTECTED_TABLES:
+        creates = [s for s in install_statements(table, vendor) if s.startswith("CREATE TRIGGER")]
+        for name, create in zip(trigger_names(table, vendor), creates, strict=True):
+            expected[name] = create
+    problems = []
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            found = dict(cursor.fetchall())
+            for name, create in expected.items():
+                if name not in found:
+                    problems.append(f"{name} is missing")
+                elif _normal(found[name]) != _normal(create):
+                    problems.append(f"{name} has been rewritten")
+            return problems
+        cursor.execute(
+            "SELECT t.tgname, t.tgenabled, p.proname, pg_get_triggerdef(t.oid)"
+            " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+        )
+        found = {
+            name: (enabled, proc, definition)
+            for name, enabled, proc, definition in cursor.fetchall()
+        }
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'pomochi_refuse_change'")
+        bodies = [row[0] for row in cursor.fetchall()]
+    body = PG_FUNCTION.split("$$")[1]
+    if [_normal(b) for b in bodies] != [_normal(body)]:
+        problems.append("the function pomochi_refuse_change has been rewritten")
+    for name, create in expected.items():
+        if name not in found:
+            problems.append(f"{name} is missing")
+            continue
+        enabled, proc, definition = found[name]
+        timing = create.split(" ON ")[0].split(f"{name} ", 1)[1]  # e.g. "BEFORE UPDATE"
+        if enabled in ("D", b"D"):
+            problems.append(f"{name} is switched off")
+        elif proc != "pomochi_refuse_change" or f"{timing} ON " not in definition:
+            problems.append(f"{name} has been rewritten")
+    return problems

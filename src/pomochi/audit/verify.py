@@ -12,14 +12,23 @@ from django.db import connection
 
 from pomochi.audit.chain import GENESIS_HASH, chain_hash, digest, iso
 from pomochi.audit.models import AuditEntry, AuditHead
-from pomochi.audit.triggers import missing_triggers
+from pomochi.audit.triggers import trigger_problems
 
 # object_type → function(community_id) yielding (object_id, data that its entry must record)
 CROSS_CHECKS: dict[str, Callable[[int], Iterable[tuple[int, dict]]]] = {}
 
 
+# Further invariants an app guarantees, checked after the chain: function(community_id) → problem
+INVARIANTS: list[Callable[[int], str | None]] = []
+
+
 def register_cross_check(object_type: str, rows: Callable[[int], Iterable[tuple[int, dict]]]):
     CROSS_CHECKS[object_type] = rows
+
+
+def register_invariant(check: Callable[[int], str | None]) -> None:
+    if check not in INVARIANTS:
+        INVARIANTS.append(check)
 
 
 @dataclass
@@ -32,7 +41,7 @@ class Verdict:
 
 
 def verify_triggers() -> list[str]:
-    return missing_triggers(connection)
+    return trigger_problems(connection)
 
 
 def verify_community(community_id: int) -> Verdict:
@@ -92,4 +101,7 @@ def verify_community(community_id: int) -> Verdict:
             object_id, (seq, _) = min(entries_of_type.items(), key=lambda item: item[1][0])
             return fail(seq, f"{object_type} {object_id} is in the chain but not in the table")
 
+    for check in INVARIANTS:
+        if problem := check(community_id):
+            return fail(None, problem)
     return Verdict(ok=True, entries=count, head=prev)

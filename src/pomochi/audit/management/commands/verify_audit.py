@@ -24,9 +24,9 @@ class Command(BaseCommand):
             if not communities.exists():
                 raise CommandError(f"no community with the short name {community!r}")
         failed = False
-        if missing := verify_triggers():
+        if problems := verify_triggers():
             failed = True
-            self.stderr.write(f"FAIL: protective triggers missing: {', '.join(missing)}")
+            self.stderr.write(f"FAIL: protective triggers: {'; '.join(problems)}")
         for c in communities:
             verdict = verify_community(c.id)
             if verdict.ok:
