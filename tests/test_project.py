@@ -9,7 +9,9 @@ from django.db import connection
 
 
 def run_pomochi(*args, env_extra=None, cwd=None):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    # A clean environment: the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE.
+    dropped = {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "pomochi.cli", *args],

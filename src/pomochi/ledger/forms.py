@@ -14,6 +14,13 @@ from pomochi.ledger.models import Pool
 GOODS = [ResourceKind.CONSUMABLE, ResourceKind.DURABLE]
 
 
+class ResourceField(forms.ModelChoiceField):
+    """Shows the unit beside the name, so "How much" is never ambiguous: "grain (kg)"."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.unit})"
+
+
 class RecordForm(forms.Form):
     """Base: knows the community and the actor; turns a typed amount into the smallest unit."""
 
@@ -56,6 +63,14 @@ class RecordForm(forms.Form):
                 cleaned["amount"] = -amount if negative else amount
         return cleaned
 
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Let screen readers tie the message to its field.
+        if field in self.fields:
+            self.fields[field].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"id_{field}-error"}
+            )
+
     def add_domain_error(self, exc: DomainError) -> None:
         field = exc.field if exc.field in self.fields else None
         if exc.field == "quantity" and self.quantity_field in self.fields:
@@ -66,7 +81,7 @@ class RecordForm(forms.Form):
 class ContributeForm(RecordForm):
     household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("From household"))
     pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Into pool"))
-    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
     quantity = forms.CharField(label=_("How much"), max_length=32)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -80,7 +95,7 @@ class ContributeForm(RecordForm):
 class DistributeForm(RecordForm):
     pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("From pool"))
     household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("To household"))
-    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
     quantity = forms.CharField(label=_("How much"), max_length=32)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -98,7 +113,7 @@ class TransferForm(RecordForm):
     to_household = forms.ModelChoiceField(
         queryset=Household.objects.none(), label=_("To household")
     )
-    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
     quantity = forms.CharField(label=_("How much"), max_length=32)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -116,7 +131,7 @@ class WorkForm(RecordForm):
     beneficiary = forms.ModelChoiceField(
         queryset=Household.objects.none(), label=_("For household")
     )
-    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("Kind of work"))
+    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("Kind of work"))
     quantity = forms.CharField(label=_("Hours"), max_length=32)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -131,7 +146,7 @@ class AdjustForm(RecordForm):
     quantity_field = "change"
     signed = True
     pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Pool"))
-    resource = forms.ModelChoiceField(queryset=ResourceType.objects.none(), label=_("What"))
+    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
     change = forms.CharField(label=_("Change (negative takes stock out)"), max_length=32)
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
