@@ -94,3 +94,23 @@ def idempotency_complete(cursor, *, actor_id: int, key: str, event_id: int) -> N
         "UPDATE ledger_idempotencyrecord SET event_id = %s WHERE actor_id = %s AND key = %s",
         [event_id, actor_id, key],
     )
+
+
+def events_insert_many(cursor, rows: list[dict], *, chunk: int = 500) -> dict[int, int]:
+    """Insert many events with multi-row INSERTs; return {receiver_household_id: event id}.
+
+    Mapped by receiver rather than by position: neither database promises RETURNING in VALUES
+    order, so a batch has at most one line per receiving household.
+    """
+    ids: dict[int, int] = {}
+    width = len(EVENT_COLUMNS)
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(part))
+        cursor.execute(
+            f"INSERT INTO ledger_event ({', '.join(EVENT_COLUMNS)}) VALUES {placeholders}"
+            " RETURNING id, receiver_household_id",
+            [row[column] for row in part for column in EVENT_COLUMNS],
+        )
+        ids.update({household: event_id for event_id, household in cursor.fetchall()})
+    return ids
