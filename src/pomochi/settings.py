@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "pomochi.communities",
     "pomochi.audit",
     "pomochi.ledger",
+    "pomochi.notify",
+    "pomochi.aid",
     "pomochi.web",
     "pomochi.demo",
     "django.contrib.admin",

@@ -33,6 +33,8 @@ class Rules(BaseModel):
     privacy: Privacy = Field(default_factory=Privacy)
     trust_decay_half_life_days: int = Field(default=365, ge=7, le=3650)
     appeal_window_days: int = Field(default=7, ge=0, le=90)
+    # May two households turn a match into a commitment themselves, without a coordinator?
+    households_commit_directly: bool = False
 
 
 def default_rules() -> dict:

@@ -53,6 +53,47 @@ def _not_self(rule: Rule) -> Rule:
     return check
 
 
+def _rules(actor) -> dict:
+    from pomochi.communities.selectors import rules_current
+
+    return rules_current(community_id=actor.community_id)
+
+
+def _sees_need(actor, need) -> bool:
+    """A need is private to its household, coordinators and the committee, unless the bylaws
+    make needs visible to every member."""
+    return (
+        _sees_household_private(actor, need.household)
+        or _rules(actor)["privacy"]["needs_visible_to_members"]
+    )
+
+
+def _own_household_of(attr: str) -> Rule:
+    """The rule "coordinator, or a member of the household in `attr` of the target"."""
+
+    def check(actor, target) -> bool:
+        return actor.is_coordinator or (
+            actor.household_id is not None and actor.household_id == getattr(target, attr)
+        )
+
+    return check
+
+
+def _sees_share(actor, share) -> bool:
+    return (
+        _sees_household_private(actor, share.household)
+        or _rules(actor)["privacy"]["needs_visible_to_members"]
+    )
+
+
+def _makes_commitment(actor, proposal) -> bool:
+    """Coordinators; or, where the bylaws allow it, either of the two households concerned."""
+    if actor.is_coordinator:
+        return True
+    parties = {proposal.giver_household_id, proposal.receiver_household_id} - {None}
+    return actor.household_id in parties and _rules(actor)["households_commit_directly"]
+
+
 def _reads_audit_payload(actor, entry) -> bool:
     """Committee reads all; others read entries about no household, or about their own."""
     return (
@@ -83,6 +124,28 @@ RULES: dict[str, Rule] = {
     "ledger.work": _own_household_or_coordinator,
     "ledger.adjust": _committee,
     "ledger.reverse": _coordinator_or_committee,
+    "need.post": _own_household_or_coordinator,  # target: the household in need
+    "need.view": _sees_need,
+    "need.change": _own_household_of("household_id"),
+    "need.list_all": _coordinator_or_committee,
+    "offer.post": _own_household_or_coordinator,
+    "offer.view": _member,
+    "offer.change": _own_household_of("household_id"),
+    "commitment.make": _makes_commitment,  # target: a proposal with giver/receiver households
+    "commitment.view": _member,
+    # The receiving household confirms a delivery, as with work: nobody credits themselves.
+    "commitment.fulfil": _own_household_of("receiver_household_id"),
+    "commitment.fail": _coordinator,
+    "commitment.list_overdue": _coordinator_or_committee,
+    "round.open": _coordinator,
+    "round.edit": _coordinator,
+    "round.execute": _coordinator,
+    "round.decide": _committee,
+    "round.view": _member,
+    "round.view_shares": _coordinator_or_committee,
+    "share.view": _sees_share,
+    "appeal.file": _own_household_of("household_id"),  # target: the share
+    "appeal.decide": _committee,
     # Whether to offer a form at all (the service then checks the household or pool chosen).
     "ledger.contribute.form": _has_household_or_coordinator,
     "ledger.distribute.form": _coordinator,

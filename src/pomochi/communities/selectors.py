@@ -7,6 +7,15 @@ def bylaws_current(*, community: Community) -> Bylaws:
     return community.bylaws.order_by("-version").first()
 
 
+def rules_current(*, community_id: int) -> dict:
+    """The rules in force, complete: keys added to the schema since a version was adopted take
+    their defaults."""
+    from pomochi.communities.bylaws import default_rules, validate_rules
+
+    bylaws = Bylaws.objects.filter(community_id=community_id).order_by("-version").first()
+    return validate_rules(bylaws.rules) if bylaws else default_rules()
+
+
 def bylaws_versions(*, community: Community) -> QuerySet[Bylaws]:
     return community.bylaws.order_by("-version")
 

@@ -264,6 +264,47 @@ def event_reverse(
 _EVENT_FIELDS = [field.attname for field in Event._meta.concrete_fields]
 
 
+CAUSED_ACTIONS = {
+    Action.DISTRIBUTE: GOODS,
+    Action.TRANSFER: GOODS,
+    Action.WORK: (ResourceKind.LABOUR,),
+}
+
+
+def event_record_for_cause(
+    *,
+    actor: Membership,
+    cause: Cause,
+    action: str,
+    resource: ResourceType,
+    quantity: int,
+    provider_household: Household | None = None,
+    provider_pool: Pool | None = None,
+    receiver_household: Household | None = None,
+    idempotency_key: str | None = None,
+) -> Event:
+    """Record a movement that another app's service has already authorised for its cause.
+
+    A receiving household confirming a promised delivery may not, by the ledger's own rules,
+    record a gift in the giver's name; the promise (the cause) is what authorises it. Callers
+    check their own policy first; the cause is required and goes into the audit chain.
+    """
+    if action not in CAUSED_ACTIONS:
+        raise InvalidInput(_("This movement cannot be recorded for a cause."))
+    return _record(
+        actor=actor,
+        action=action,
+        resource=resource,
+        quantity=quantity,
+        kinds=CAUSED_ACTIONS[action],
+        provider_household=provider_household,
+        provider_pool=provider_pool,
+        receiver_household=receiver_household,
+        cause=cause,
+        idempotency_key=idempotency_key,
+    )
+
+
 @dataclass(frozen=True)
 class Line:
     """One household's part of a batch distribution."""

@@ -1,0 +1,73 @@
+"""Each share in words, in the reader's language, from the facts the rule left behind."""
+
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from pomochi.communities.quantities import format_quantity
+
+
+def rule_name(rule: str) -> str:
+    return {
+        "max_min": _("max-min fairness"),
+        "equal_per_household": _("an equal share per household"),
+        "per_person": _("shares per person"),
+        "proportional": _("shares in proportion to need"),
+        "priority_tiers": _("priority tiers"),
+    }.get(rule, rule)
+
+
+def rule_description(rule: str) -> str:
+    """What the rule does, in plain words, for the page that lets a coordinator choose one."""
+    return {
+        "max_min": _(
+            "Everyone gets the same share, but never more than they asked; what small "
+            "needs leave over is shared among the larger ones."
+        ),
+        "equal_per_household": _(
+            "The same share for every household, capped at what each "
+            "asked; what the caps leave stays in the pool."
+        ),
+        "per_person": _(
+            "Shares in proportion to household size, capped at what was asked; the "
+            "surplus is shared among the rest the same way."
+        ),
+        "proportional": _("Everyone gets the same fraction of what they asked."),
+        "priority_tiers": _(
+            "Urgent needs and vulnerable households first, then the rest; "
+            "within a tier, max-min fairness."
+        ),
+    }.get(rule, rule)
+
+
+def share_sentence(share, resource) -> str:
+    """E.g. "You asked 30 kg; 42 households shared 500 kg by max-min fairness; everyone's cap
+    was 11.9 kg; you receive 11.9 kg." """
+    e = share.explanation
+
+    def q(value) -> str:
+        return format_quantity(int(value), resource=resource)
+
+    parts = [
+        _("You asked %(asked)s") % {"asked": q(e["asked"])},
+        ngettext(
+            "%(n)d household shared %(total)s by %(rule)s",
+            "%(n)d households shared %(total)s by %(rule)s",
+            e["households"],
+        )
+        % {"n": e["households"], "total": q(e["shared_total"]), "rule": rule_name(e["rule"])},
+    ]
+    if e.get("tier"):
+        parts.append(_("higher tiers were served first"))
+    if e["cap"] is None:
+        parts.append(_("there was enough for everyone"))
+    else:
+        cap = Fraction(*e["cap"])
+        rounded = int((cap * 2 + 1) // 2)
+        if e["rule"] in ("max_min", "equal_per_household"):
+            parts.append(_("everyone's cap was %(cap)s") % {"cap": q(rounded)})
+        else:
+            parts.append(_("your cap was %(cap)s") % {"cap": q(rounded)})
+    parts.append(_("you receive %(share)s") % {"share": q(e["share"])})
+    return "; ".join(parts) + "."

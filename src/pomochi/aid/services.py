@@ -1,0 +1,457 @@
+"""Needs, offers and commitments. One transaction each: policy first, then the change, its audit
+entry and any notification rows; ledger events only through the ledger's services."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pomochi.aid.models import Commitment, Fate, Need, Offer, Urgency
+from pomochi.audit.services import audit_append
+from pomochi.communities import policy
+from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
+from pomochi.communities.quantities import format_quantity
+from pomochi.errors import Conflict, InvalidInput
+from pomochi.ledger import services as ledger
+from pomochi.ledger.models import Pool
+from pomochi.notify.services import notify_household
+
+
+def _audit(actor: Membership, verb: str, obj, data: dict, household_id: int | None) -> None:
+    audit_append(
+        community_id=actor.community_id,
+        actor_id=actor.id,
+        verb=verb,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        data=data,
+        household_id=household_id,
+    )
+
+
+def _same_community(community: Community, *things) -> None:
+    for thing in things:
+        if thing is not None and thing.community_id != community.id:
+            raise InvalidInput(_("Everything must belong to the same community."))
+
+
+def _positive(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidInput(_("The quantity must be more than zero."), field="quantity")
+
+
+def _need_data(need: Need) -> dict:
+    return {
+        "household": need.household_id,
+        "resource": need.resource_id,
+        "quantity": need.quantity,
+        "urgency": need.urgency,
+        "needed_by": need.needed_by.isoformat() if need.needed_by else None,
+        "note": need.note,
+    }
+
+
+def _offer_data(offer: Offer) -> dict:
+    return {
+        "household": offer.household_id,
+        "resource": offer.resource_id,
+        "quantity": offer.quantity,
+        "skill": offer.skill,
+        "available_from": offer.available_from.isoformat() if offer.available_from else None,
+        "available_until": (offer.available_until.isoformat() if offer.available_until else None),
+        "note": offer.note,
+    }
+
+
+# Needs
+
+
+@transaction.atomic
+def need_post(
+    *,
+    actor: Membership,
+    community: Community,
+    household: Household,
+    resource: ResourceType,
+    quantity: int,
+    urgency: str = Urgency.ROUTINE,
+    needed_by: date | None = None,
+    note: str = "",
+) -> Need:
+    """A household asks for something (or a coordinator asks on its behalf)."""
+    policy.require(actor, "need.post", household)
+    _same_community(community, household, resource)
+    _positive(quantity)
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("Unknown urgency."), field="urgency")
+    if needed_by and needed_by < timezone.localdate():
+        raise InvalidInput(_("The date has already passed."), field="needed_by")
+    need = Need.objects.create(
+        community=community,
+        household=household,
+        resource=resource,
+        quantity=quantity,
+        urgency=urgency,
+        needed_by=needed_by,
+        note=note.strip(),
+        created_at=timezone.now(),
+        created_by=actor,
+    )
+    _audit(actor, "need.post", need, _need_data(need), household.id)
+    return need
+
+
+def _is_matched(need: Need) -> bool:
+    return need.commitments.exists() or need.shares.exists()
+
+
+@transaction.atomic
+def need_edit(
+    *,
+    actor: Membership,
+    need: Need,
+    quantity: int | None = None,
+    urgency: str | None = None,
+    needed_by: date | None = None,
+    note: str | None = None,
+) -> Need:
+    """Change a need until something has been promised or allotted against it."""
+    policy.require(actor, "need.change", need)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.withdrawn_at:
+        raise Conflict(_("This need was withdrawn."))
+    if _is_matched(need):
+        raise Conflict(
+            _(
+                "Help has already been promised or allotted for this need; it can no "
+                "longer be changed. Withdraw it and post a new one if it has changed."
+            )
+        )
+    if quantity is not None:
+        _positive(quantity)
+        need.quantity = quantity
+    if urgency is not None:
+        if urgency not in Urgency.values:
+            raise InvalidInput(_("Unknown urgency."), field="urgency")
+        need.urgency = urgency
+    if needed_by is not None:
+        need.needed_by = needed_by
+    if note is not None:
+        need.note = note.strip()
+    need.save()
+    _audit(actor, "need.edit", need, _need_data(need), need.household_id)
+    return need
+
+
+@transaction.atomic
+def need_withdraw(*, actor: Membership, need: Need) -> Need:
+    policy.require(actor, "need.change", need)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.withdrawn_at:
+        return need
+    need.withdrawn_at = timezone.now()
+    need.save(update_fields=["withdrawn_at"])
+    _audit(actor, "need.withdraw", need, {"withdrawn": True}, need.household_id)
+    return need
+
+
+# Offers
+
+
+@transaction.atomic
+def offer_post(
+    *,
+    actor: Membership,
+    community: Community,
+    household: Household,
+    resource: ResourceType,
+    quantity: int,
+    skill: str = "",
+    available_from: date | None = None,
+    available_until: date | None = None,
+    note: str = "",
+) -> Offer:
+    policy.require(actor, "offer.post", household)
+    _same_community(community, household, resource)
+    _positive(quantity)
+    if available_from and available_until and available_until < available_from:
+        raise InvalidInput(_("The offer must end after it starts."), field="available_until")
+    if skill and resource.kind != ResourceKind.LABOUR:
+        raise InvalidInput(_("Only labour has a skill."), field="skill")
+    offer = Offer.objects.create(
+        community=community,
+        household=household,
+        resource=resource,
+        quantity=quantity,
+        skill=skill.strip(),
+        available_from=available_from,
+        available_until=available_until,
+        note=note.strip(),
+        created_at=timezone.now(),
+        created_by=actor,
+    )
+    _audit(actor, "offer.post", offer, _offer_data(offer), household.id)
+    return offer
+
+
+@transaction.atomic
+def offer_edit(
+    *,
+    actor: Membership,
+    offer: Offer,
+    quantity: int | None = None,
+    available_until: date | None = None,
+    note: str | None = None,
+) -> Offer:
+    policy.require(actor, "offer.change", offer)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.withdrawn_at:
+        raise Conflict(_("This offer was withdrawn."))
+    if offer.commitments.exists():
+        raise Conflict(
+            _("Something was already promised from this offer; it can no longer be changed.")
+        )
+    if quantity is not None:
+        _positive(quantity)
+        offer.quantity = quantity
+    if available_until is not None:
+        offer.available_until = available_until
+    if note is not None:
+        offer.note = note.strip()
+    offer.save()
+    _audit(actor, "offer.edit", offer, _offer_data(offer), offer.household_id)
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, actor: Membership, offer: Offer) -> Offer:
+    policy.require(actor, "offer.change", offer)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if not offer.withdrawn_at:
+        offer.withdrawn_at = timezone.now()
+        offer.save(update_fields=["withdrawn_at"])
+        _audit(actor, "offer.withdraw", offer, {"withdrawn": True}, offer.household_id)
+    return offer
+
+
+# Commitments
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the policy is asked about before a commitment exists."""
+
+    community_id: int
+    giver_household_id: int | None
+    receiver_household_id: int
+
+
+def _commitment_data(c: Commitment) -> dict:
+    return {
+        "need": c.need_id,
+        "offer": c.offer_id,
+        "giver_household": c.giver_household_id,
+        "giver_pool": c.giver_pool_id,
+        "receiver": c.receiver_household_id,
+        "resource": c.resource_id,
+        "quantity": c.quantity,
+        "due_on": c.due_on.isoformat(),
+        "fulfilled": c.quantity_fulfilled,
+        "fate": c.fate,
+        "fate_note": c.fate_note,
+    }
+
+
+def _notice(c: Commitment) -> dict:
+    giver = c.giver_pool or c.giver_household
+    return {
+        "giver": str(giver),
+        "receiver": str(c.receiver_household),
+        "resource": c.resource.name,
+        "amount": format_quantity(c.quantity, resource=c.resource),
+        "due": c.due_on.isoformat(),
+    }
+
+
+@transaction.atomic
+def commitment_make(
+    *,
+    actor: Membership,
+    community: Community,
+    receiver: Household,
+    resource: ResourceType,
+    quantity: int,
+    due_on: date,
+    giver_household: Household | None = None,
+    giver_pool: Pool | None = None,
+    need: Need | None = None,
+    offer: Offer | None = None,
+) -> Commitment:
+    """Turn a match into a promise: goods from a household or a pool, or hours of labour."""
+    policy.require(
+        actor,
+        "commitment.make",
+        Proposal(
+            community_id=community.id,
+            giver_household_id=giver_household.id if giver_household else None,
+            receiver_household_id=receiver.id,
+        ),
+    )
+    _same_community(community, receiver, resource, giver_household, giver_pool, need, offer)
+    _positive(quantity)
+    if (giver_household is None) == (giver_pool is None):
+        raise InvalidInput(_("Say who gives: one household or one pool."), field="giver")
+    if giver_pool is not None and resource.kind == ResourceKind.LABOUR:
+        raise InvalidInput(_("A pool cannot give labour."), field="giver")
+    if giver_household is not None and giver_household.id == receiver.id:
+        raise InvalidInput(_("Giver and receiver must be different households."), field="giver")
+    if due_on < timezone.localdate():
+        raise InvalidInput(_("The date has already passed."), field="due_on")
+    if need is not None:
+        need = Need.objects.select_for_update().get(pk=need.pk)
+        if need.household_id != receiver.id or need.resource_id != resource.id:
+            raise InvalidInput(
+                _("The promise must answer the need: same household and resource."), field="need"
+            )
+        if need.withdrawn_at:
+            raise Conflict(_("This need was withdrawn."))
+    if offer is not None:
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if (
+            offer.household_id != (giver_household.id if giver_household else None)
+            or offer.resource_id != resource.id
+        ):
+            raise InvalidInput(
+                _("The promise must come from the offer: same household and resource."),
+                field="offer",
+            )
+        if offer.withdrawn_at:
+            raise Conflict(_("This offer was withdrawn."))
+        if quantity > offer.remaining:
+            raise InvalidInput(
+                _("The offer has only %(left)s left.")
+                % {"left": format_quantity(offer.remaining, resource=resource)},
+                field="quantity",
+            )
+        offer.quantity_committed += quantity
+        offer.save(update_fields=["quantity_committed"])
+    commitment = Commitment.objects.create(
+        community=community,
+        need=need,
+        offer=offer,
+        giver_household=giver_household,
+        giver_pool=giver_pool,
+        receiver_household=receiver,
+        resource=resource,
+        quantity=quantity,
+        due_on=due_on,
+        created_at=timezone.now(),
+        created_by=actor,
+    )
+    _audit(actor, "commitment.make", commitment, _commitment_data(commitment), receiver.id)
+    notice = _notice(commitment)
+    notify_household(household=receiver, kind="commitment.made", params=notice)
+    if giver_household is not None:
+        notify_household(household=giver_household, kind="commitment.made", params=notice)
+    return commitment
+
+
+@transaction.atomic
+def commitment_fulfil(
+    *, actor: Membership, commitment: Commitment, quantity: int, idempotency_key: str | None = None
+) -> Commitment:
+    """Record a delivery against a promise: the ledger event(s), and the fate once complete
+    (kept if on time, late otherwise). Part deliveries are allowed."""
+    policy.require(actor, "commitment.fulfil", commitment)
+    commitment = (
+        Commitment.objects.select_for_update()
+        .select_related("resource", "giver_pool", "giver_household", "receiver_household")
+        .get(pk=commitment.pk)
+    )
+    if commitment.fate:
+        raise Conflict(
+            _("This promise is closed (%(fate)s).") % {"fate": commitment.get_fate_display()}
+        )
+    _positive(quantity)
+    if quantity > commitment.remaining:
+        raise InvalidInput(
+            _("Only %(left)s remain to be delivered.")
+            % {"left": format_quantity(commitment.remaining, resource=commitment.resource)},
+            field="quantity",
+        )
+    # The aid policy (commitment.fulfil) has authorised this delivery; the ledger records it
+    # against the promise, in the confirming member's name.
+    goods = commitment.resource.kind != ResourceKind.LABOUR
+    ledger.event_record_for_cause(
+        actor=actor,
+        cause=ledger.Cause("commitment", commitment.id),
+        action=("distribute" if commitment.giver_pool else "transfer") if goods else "work",
+        resource=commitment.resource,
+        quantity=quantity,
+        provider_pool=commitment.giver_pool,
+        provider_household=commitment.giver_household,
+        receiver_household=commitment.receiver_household,
+        idempotency_key=idempotency_key,
+    )
+    commitment.quantity_fulfilled += quantity
+    fields = ["quantity_fulfilled"]
+    if commitment.quantity_fulfilled >= commitment.quantity:
+        on_time = timezone.localdate() <= commitment.due_on
+        commitment.fate = Fate.KEPT if on_time else Fate.LATE
+        commitment.fate_at, commitment.fate_by = timezone.now(), actor
+        fields += ["fate", "fate_at", "fate_by"]
+    commitment.save(update_fields=fields)
+    if commitment.need_id:
+        Need.objects.filter(pk=commitment.need_id).update(quantity_met=F("quantity_met") + quantity)
+    _audit(
+        actor,
+        "commitment.fulfil",
+        commitment,
+        _commitment_data(commitment),
+        commitment.receiver_household_id,
+    )
+    notify_household(
+        household=commitment.receiver_household,
+        kind="commitment.fulfilled",
+        params={
+            "resource": commitment.resource.name,
+            "amount": format_quantity(quantity, resource=commitment.resource),
+        },
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_fail(
+    *, actor: Membership, commitment: Commitment, excused: bool, reason: str
+) -> Commitment:
+    """A coordinator closes an unfulfilled promise as broken, or as excused (the giver fell into
+    need themselves): an excused failure never counts against the giver."""
+    policy.require(actor, "commitment.fail", commitment)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.fate:
+        raise Conflict(
+            _("This promise is closed (%(fate)s); its fate is never rewritten.")
+            % {"fate": commitment.get_fate_display()}
+        )
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason."), field="reason")
+    commitment.fate = Fate.EXCUSED if excused else Fate.BROKEN
+    commitment.fate_at, commitment.fate_by = timezone.now(), actor
+    commitment.fate_note = reason.strip()
+    commitment.save(update_fields=["fate", "fate_at", "fate_by", "fate_note"])
+    if commitment.offer_id:
+        Offer.objects.filter(pk=commitment.offer_id).update(
+            quantity_committed=F("quantity_committed") - commitment.remaining
+        )
+    _audit(
+        actor,
+        "commitment.fail",
+        commitment,
+        _commitment_data(commitment),
+        commitment.receiver_household_id,
+    )
+    return commitment

@@ -1,0 +1,30 @@
+"""What each kind of notification says, rendered in the reader's language when it is read."""
+
+from django.utils.translation import gettext as _
+
+
+def render(kind: str, params: dict) -> str:
+    templates = {
+        "match": _("A match was found for your need of %(resource)s."),
+        "commitment.made": _(
+            "%(giver)s promised %(amount)s of %(resource)s to %(receiver)s by %(due)s."
+        ),
+        "commitment.due": _("Your promise of %(amount)s of %(resource)s was due on %(due)s."),
+        "commitment.fulfilled": _("%(amount)s of %(resource)s was delivered as promised."),
+        "allocation.share": _("Your share of %(resource)s from %(pool)s: %(amount)s. %(why)s"),
+        "allocation.decide": _(
+            "An allocation of %(resource)s from %(pool)s awaits the committee's decision."
+        ),
+        "allocation.approved": _(
+            "The allocation of %(resource)s from %(pool)s is approved and can be carried out."
+        ),
+        "appeal.filed": _("A household appealed its share of %(resource)s."),
+        "appeal.decided": _("Your appeal about %(resource)s was decided: %(decision)s."),
+    }
+    template = templates.get(kind)
+    if template is None:
+        return kind
+    try:
+        return template % params
+    except (KeyError, TypeError, ValueError):
+        return template
