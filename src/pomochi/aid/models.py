@@ -245,6 +245,11 @@ class AllocationShare(models.Model):
     def __str__(self) -> str:
         return f"{self.household}: {self.share}"
 
+    @property
+    def community_id(self) -> int:
+        """For the policy, which places every object in its community."""
+        return self.round.community_id
+
 
 class Decision(models.TextChoices):
     APPROVE = "approve", _("approve")
