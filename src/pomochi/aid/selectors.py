@@ -1,0 +1,200 @@
+"""Reads of needs, offers, commitments and rounds: privacy applied here, once."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pomochi.aid.models import (
+    AllocationRound,
+    AllocationShare,
+    Commitment,
+    Fate,
+    Need,
+    Offer,
+)
+from pomochi.communities import policy
+from pomochi.communities.models import Community, Household, Membership
+from pomochi.communities.quantities import format_quantity
+from pomochi.communities.selectors import rules_current
+from pomochi.ledger.models import Holding
+
+
+def needs_visible_to(
+    *, actor: Membership, community: Community, include_closed: bool = False
+) -> QuerySet[Need]:
+    """The needs this member may see: all for coordinators and committee (or if the bylaws make
+    needs public), otherwise only their own household's."""
+    needs = Need.objects.filter(community=community).select_related("household", "resource")
+    if not include_closed:
+        needs = needs.filter(withdrawn_at__isnull=True)
+    if not (
+        actor.is_coordinator
+        or actor.is_committee
+        or rules_current(community_id=community.id)["privacy"]["needs_visible_to_members"]
+    ):
+        needs = needs.filter(household_id=actor.household_id)
+    return needs.order_by("-created_at", "-id")
+
+
+def open_needs(needs: QuerySet[Need], today: date | None = None) -> list[Need]:
+    today = today or timezone.localdate()
+    return [n for n in needs if n.state(today) in ("open", "partly_met")]
+
+
+def offers_open(*, community: Community, today: date | None = None) -> list[Offer]:
+    today = today or timezone.localdate()
+    offers = (
+        Offer.objects.filter(community=community, withdrawn_at__isnull=True)
+        .select_related("household", "resource")
+        .order_by("-created_at")
+    )
+    return [o for o in offers if o.state(today) == "open"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A way to meet a need, with the reason it is ranked where it is."""
+
+    offer: Offer | None
+    holding: Holding | None
+    available: int
+    covers: int
+    reason: str
+
+    @property
+    def source(self):
+        return self.offer.household if self.offer else self.holding.pool
+
+
+def matches_for_need(*, need: Need, today: date | None = None) -> list[Match]:
+    """Offers and pool stock of the same resource that can meet the need, best first: those that
+    cover it whole before those that cover part, then the larger part, then the sooner offer."""
+    today = today or timezone.localdate()
+    wanted = need.remaining
+    candidates: list[tuple[tuple, Match]] = []
+    fmt = need.resource.format
+    for offer in (
+        Offer.objects.filter(
+            community_id=need.community_id, resource=need.resource, withdrawn_at__isnull=True
+        )
+        .exclude(household_id=need.household_id)
+        .select_related("household", "resource")
+    ):
+        if offer.state(today) != "open" or offer.remaining <= 0:
+            continue
+        if need.needed_by and offer.available_from and offer.available_from > need.needed_by:
+            continue  # not available in time
+        covers = min(wanted, offer.remaining)
+        starts = offer.available_from or today
+        whole = covers >= wanted
+        reason = (
+            _("offers all %(covers)s needed")
+            if whole
+            else _("offers %(covers)s of the %(wanted)s needed")
+        ) % {"covers": fmt(covers), "wanted": fmt(wanted)}
+        if starts > today:
+            reason += _(", from %(date)s") % {"date": starts.isoformat()}
+        candidates.append(
+            (
+                (not whole, -covers, starts, offer.id),
+                Match(
+                    offer=offer,
+                    holding=None,
+                    available=offer.remaining,
+                    covers=covers,
+                    reason=reason,
+                ),
+            )
+        )
+    for holding in Holding.objects.filter(
+        pool__community_id=need.community_id, resource=need.resource, quantity__gt=0
+    ).select_related("pool"):
+        covers = min(wanted, holding.quantity)
+        whole = covers >= wanted
+        reason = (
+            _("%(pool)s holds enough (%(stock)s)") if whole else _("%(pool)s holds only %(stock)s")
+        ) % {"pool": holding.pool.name, "stock": fmt(holding.quantity)}
+        candidates.append(
+            (
+                (not whole, -covers, today, -holding.id),
+                Match(
+                    offer=None,
+                    holding=holding,
+                    available=holding.quantity,
+                    covers=covers,
+                    reason=reason,
+                ),
+            )
+        )
+    return [match for _key, match in sorted(candidates, key=lambda c: c[0])]
+
+
+def commitments_overdue(*, community: Community, today: date | None = None) -> QuerySet[Commitment]:
+    today = today or timezone.localdate()
+    return (
+        Commitment.objects.filter(community=community, fate="", due_on__lt=today)
+        .select_related("giver_household", "giver_pool", "receiver_household", "resource")
+        .order_by("due_on", "id")
+    )
+
+
+def commitments_of_household(*, household: Household) -> QuerySet[Commitment]:
+    return (
+        Commitment.objects.filter(Q(giver_household=household) | Q(receiver_household=household))
+        .select_related("giver_household", "giver_pool", "receiver_household", "resource")
+        .order_by("-due_on", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class FateCount:
+    kept: int
+    late: int
+    broken: int
+    excused: int
+
+
+def fates_of_household(
+    *, household: Household, since: date | None = None, until: date | None = None
+) -> FateCount:
+    """How a household's promises turned out over a period: the raw material of reliability.
+    Excused failures are counted apart, never as broken."""
+    given = Commitment.objects.filter(giver_household=household).exclude(fate="")
+    if since:
+        given = given.filter(fate_at__date__gte=since)
+    if until:
+        given = given.filter(fate_at__date__lt=until)
+    counts = dict(given.values_list("fate").annotate(n=Count("id")))
+    return FateCount(**{f: counts.get(f, 0) for f in Fate.values})
+
+
+def rounds_of(*, community: Community) -> QuerySet[AllocationRound]:
+    return (
+        AllocationRound.objects.filter(community=community)
+        .select_related("pool", "resource")
+        .order_by("-created_at", "-id")
+    )
+
+
+def shares_visible_to(*, actor: Membership, round: AllocationRound) -> list[AllocationShare]:
+    shares = (
+        round.shares.filter(revision=round.revision)
+        .select_related("household", "need")
+        .order_by("household__name")
+    )
+    return [s for s in shares if policy.can(actor, "share.view", s)]
+
+
+def round_totals(*, round: AllocationRound) -> dict:
+    """What every member may see of a round: its rule and totals, not who needed what."""
+    shares = list(round.shares.filter(revision=round.revision).values_list("asked", "share"))
+    return {
+        "households": len(shares),
+        "asked": sum(a for a, _s in shares),
+        "shared": sum(s for _a, s in shares),
+        "asked_text": format_quantity(sum(a for a, _s in shares), resource=round.resource),
+        "shared_text": format_quantity(sum(s for _a, s in shares), resource=round.resource),
+    }
