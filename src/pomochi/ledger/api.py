@@ -75,40 +75,33 @@ class EventFilters(Schema):
     per_page: int = 50
 
 
-class ContributionIn(Schema):
-    household: int
-    pool: int
+class MovementIn(Schema):
+    """What every recorded movement carries; each kind adds who gives and who receives."""
+
     resource: int
     quantity: Amount
     occurred_at: datetime | None = None
     note: str = ""
 
 
-class DistributionIn(Schema):
+class ContributionIn(MovementIn):
+    household: int
+    pool: int
+
+
+class DistributionIn(MovementIn):
     pool: int
     household: int
-    resource: int
-    quantity: Amount
-    occurred_at: datetime | None = None
-    note: str = ""
 
 
-class TransferIn(Schema):
+class TransferIn(MovementIn):
     from_household: int
     to_household: int
-    resource: int
-    quantity: Amount
-    occurred_at: datetime | None = None
-    note: str = ""
 
 
-class WorkIn(Schema):
+class WorkIn(MovementIn):
     worker: int
     beneficiary: int
-    resource: int
-    quantity: Amount
-    occurred_at: datetime | None = None
-    note: str = ""
 
 
 class AdjustmentIn(Schema):
