@@ -20,7 +20,7 @@ from pomochi.communities.models import Community, Household, Membership, Resourc
 from pomochi.communities.quantities import format_quantity
 from pomochi.errors import Conflict, DomainError, InvalidInput
 from pomochi.ledger import sql
-from pomochi.ledger.models import Action, Event, Pool, PoolKind
+from pomochi.ledger.models import Action, Event, IdempotencyRecord, Pool, PoolKind
 
 
 class NotEnoughStock(DomainError):
@@ -237,27 +237,37 @@ def event_reverse(
         )
     if event.action == Action.REVERSE:
         raise Conflict(_("A reversal cannot itself be reversed; record a new event instead."))
-    if Event.objects.filter(reverses_id=event.id).exists():
-        raise Conflict(_("This event has already been reversed."))
+    mirror = {
+        "actor": actor,
+        "action": Action.REVERSE,
+        "resource": event.resource,
+        "quantity": event.quantity,
+        "kinds": tuple(ResourceKind.values),
+        "provider_household": event.receiver_household,
+        "provider_pool": event.receiver_pool,
+        "receiver_household": event.provider_household,
+        "receiver_pool": event.provider_pool,
+        "reverses": event,
+        "occurred_at": occurred_at,
+        "note": reason.strip(),
+        "idempotency_key": idempotency_key,
+    }
     try:
         with transaction.atomic():
-            return _record(
-                actor=actor,
-                action=Action.REVERSE,
-                resource=event.resource,
-                quantity=event.quantity,
-                kinds=tuple(ResourceKind.values),
-                provider_household=event.receiver_household,
-                provider_pool=event.receiver_pool,
-                receiver_household=event.provider_household,
-                receiver_pool=event.provider_pool,
-                reverses=event,
-                occurred_at=occurred_at,
-                note=reason.strip(),
-                idempotency_key=idempotency_key,
-            )
+            # A retry returns the first reversal (or is refused as a conflict) before the
+            # "already reversed" check would refuse it.
+            if (
+                idempotency_key is not None
+                and IdempotencyRecord.objects.filter(actor=actor, key=idempotency_key).exists()
+            ):
+                return _record(**mirror)
+            # Lock the original so that a racing reversal waits and then sees this one.
+            Event.objects.select_for_update().filter(pk=event.id).values_list("id").first()
+            if Event.objects.filter(reverses_id=event.id).exists():
+                raise Conflict(_("This event has already been reversed."))
+            return _record(**mirror)
     except IntegrityError:
-        # Two reversals raced; the unique column let only one through.
+        # Two reversals raced on SQLite's lock order; the unique column let only one through.
         raise Conflict(_("This event has already been reversed.")) from None
 
 
