@@ -227,7 +227,7 @@ def round_open(
 
 def _locked(round_: AllocationRound) -> AllocationRound:
     return (
-        AllocationRound.objects.select_for_update()
+        AllocationRound.objects.select_for_update(of=("self",))
         .select_related("pool", "resource")
         .get(pk=round_.pk)
     )
@@ -421,7 +421,7 @@ def appeal_decide(*, actor: Membership, appeal: Appeal, upheld: bool, note: str)
     """The committee's decision, on the record. (What follows an upheld appeal — a correction
     or a new round — is the committee's next step; the full dispute process comes later.)"""
     policy.require(actor, "appeal.decide", appeal.round)
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
     if appeal.decided_at:
         raise Conflict(_("This appeal has already been decided."))
     if not note.strip():

@@ -120,7 +120,7 @@ def need_edit(
 ) -> Need:
     """Change a need until something has been promised or allotted against it."""
     policy.require(actor, "need.change", need)
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     if need.withdrawn_at:
         raise Conflict(_("This need was withdrawn."))
     if _is_matched(need):
@@ -149,7 +149,7 @@ def need_edit(
 @transaction.atomic
 def need_withdraw(*, actor: Membership, need: Need) -> Need:
     policy.require(actor, "need.change", need)
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     if need.withdrawn_at:
         return need
     need.withdrawn_at = timezone.now()
@@ -207,7 +207,7 @@ def offer_edit(
     note: str | None = None,
 ) -> Offer:
     policy.require(actor, "offer.change", offer)
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
     if offer.withdrawn_at:
         raise Conflict(_("This offer was withdrawn."))
     if offer.commitments.exists():
@@ -229,7 +229,7 @@ def offer_edit(
 @transaction.atomic
 def offer_withdraw(*, actor: Membership, offer: Offer) -> Offer:
     policy.require(actor, "offer.change", offer)
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
     if not offer.withdrawn_at:
         offer.withdrawn_at = timezone.now()
         offer.save(update_fields=["withdrawn_at"])
@@ -311,7 +311,7 @@ def commitment_make(
     if due_on < timezone.localdate():
         raise InvalidInput(_("The date has already passed."), field="due_on")
     if need is not None:
-        need = Need.objects.select_for_update().get(pk=need.pk)
+        need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
         if need.household_id != receiver.id or need.resource_id != resource.id:
             raise InvalidInput(
                 _("The promise must answer the need: same household and resource."), field="need"
@@ -319,7 +319,7 @@ def commitment_make(
         if need.withdrawn_at:
             raise Conflict(_("This need was withdrawn."))
     if offer is not None:
-        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
         if (
             offer.household_id != (giver_household.id if giver_household else None)
             or offer.resource_id != resource.id
@@ -367,7 +367,7 @@ def commitment_fulfil(
     (kept if on time, late otherwise). Part deliveries are allowed."""
     policy.require(actor, "commitment.fulfil", commitment)
     commitment = (
-        Commitment.objects.select_for_update()
+        Commitment.objects.select_for_update(of=("self",))
         .select_related("resource", "giver_pool", "giver_household", "receiver_household")
         .get(pk=commitment.pk)
     )
@@ -431,7 +431,7 @@ def commitment_fail(
     """A coordinator closes an unfulfilled promise as broken, or as excused (the giver fell into
     need themselves): an excused failure never counts against the giver."""
     policy.require(actor, "commitment.fail", commitment)
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    commitment = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
     if commitment.fate:
         raise Conflict(
             _("This promise is closed (%(fate)s); its fate is never rewritten.")
