@@ -2,7 +2,7 @@ from datetime import datetime
 
 from ninja import Query, Router, Schema
 
-from pomochi.api.common import FieldError, PageMeta, caller
+from pomochi.api.common import ERRORS, FieldError, PageMeta, caller
 from pomochi.audit.selectors import audit_chain_for, audit_head
 
 router = Router(tags=["audit"])
@@ -33,14 +33,14 @@ class ChainQuery(Schema):
     per_page: int = 100
 
 
-@router.get("/communities/{slug}/audit/head", response=HeadOut)
+@router.get("/communities/{slug}/audit/head", response={200: HeadOut, **ERRORS})
 def get_head(request, slug: str):
     community, _m = caller(request, slug)
     head = audit_head(community=community)
     return HeadOut(seq=head.seq, hash=head.hash)
 
 
-@router.get("/communities/{slug}/audit/entries", response=ChainPage)
+@router.get("/communities/{slug}/audit/entries", response={200: ChainPage, **ERRORS})
 def list_entries(request, slug: str, query: Query[ChainQuery]):
     """Oldest first. Digests for every member; a payload only where the policy allows it."""
     community, membership = caller(request, slug)

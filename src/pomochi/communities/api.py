@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from pomochi.api.common import caller, get_in_community
+from pomochi.api.common import ERRORS, Error, caller, get_in_community
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
 from pomochi.communities.selectors import households_of, memberships_of_user
@@ -56,30 +56,30 @@ def household_out(actor, household: Household) -> HouseholdOut:
     return out
 
 
-@router.get("/communities", response=list[CommunityOut])
+@router.get("/communities", response={200: list[CommunityOut], 401: Error})
 def list_communities(request):
     return [community_out(m) for m in memberships_of_user(user=request.user)]
 
 
-@router.get("/communities/{slug}", response=CommunityOut)
+@router.get("/communities/{slug}", response={200: CommunityOut, **ERRORS})
 def get_community(request, slug: str):
     _community, membership = caller(request, slug)
     return community_out(membership)
 
 
-@router.get("/communities/{slug}/households", response=list[HouseholdOut])
+@router.get("/communities/{slug}/households", response={200: list[HouseholdOut], **ERRORS})
 def list_households(request, slug: str):
     community, membership = caller(request, slug)
     return [household_out(membership, h) for h in households_of(community=community)]
 
 
-@router.get("/communities/{slug}/households/{household_id}", response=HouseholdOut)
+@router.get("/communities/{slug}/households/{household_id}", response={200: HouseholdOut, **ERRORS})
 def get_household(request, slug: str, household_id: int):
     community, membership = caller(request, slug)
     return household_out(membership, get_in_community(Household.objects, community, household_id))
 
 
-@router.get("/communities/{slug}/resources", response=list[ResourceOut])
+@router.get("/communities/{slug}/resources", response={200: list[ResourceOut], **ERRORS})
 def list_resources(request, slug: str):
     community, _membership = caller(request, slug)
     return list(ResourceType.objects.filter(community=community).order_by("name"))

@@ -29,6 +29,10 @@ def parse_quantity(text: str | int | Decimal, *, decimal_places: int, unit: str 
         raise InvalidInput(_("Enter a number."), field="quantity")
     if value < 0:
         raise InvalidInput(_("The quantity cannot be negative."), field="quantity")
+    # Before scaling: "1e999999" overflows the decimal context, and any large exponent would
+    # build an integer of hundreds of thousands of digits (seconds of CPU) only to refuse it.
+    if value and value.adjusted() > 18:
+        raise InvalidInput(_("That quantity is too large."), field="quantity")
     scaled = value.scaleb(decimal_places)
     if scaled != scaled.to_integral_value():
         if decimal_places == 0:

@@ -5,7 +5,17 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 
-from pomochi.api.common import Error, FieldError, PageMeta, caller, get_in_community, in_community
+from pomochi.api.common import (
+    ERRORS,
+    Error,
+    FieldError,
+    Instant,
+    PageMeta,
+    Text,
+    caller,
+    get_in_community,
+    in_community,
+)
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
 from pomochi.communities.quantities import format_quantity, parse_quantity
@@ -69,8 +79,8 @@ class EventFilters(Schema):
     action: Action | None = None
     pool: int | None = None
     household: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Instant | None = None
+    until: Instant | None = None
     page: int = 1
     per_page: int = 50
 
@@ -80,8 +90,8 @@ class MovementIn(Schema):
 
     resource: int
     quantity: Amount
-    occurred_at: datetime | None = None
-    note: str = ""
+    occurred_at: Instant | None = None
+    note: Text = ""
 
 
 class ContributionIn(MovementIn):
@@ -108,13 +118,13 @@ class AdjustmentIn(Schema):
     pool: int
     resource: int
     change: Amount
-    reason: str
-    occurred_at: datetime | None = None
+    reason: Text
+    occurred_at: Instant | None = None
 
 
 class ReversalIn(Schema):
     event: int
-    reason: str
+    reason: Text
 
 
 def pool_out(pool: Pool) -> PoolOut:
@@ -176,19 +186,19 @@ def _resource(community, pk: int) -> ResourceType:
     return in_community(ResourceType, community, pk, field="resource")
 
 
-@router.get("/communities/{slug}/pools", response=list[PoolOut])
+@router.get("/communities/{slug}/pools", response={200: list[PoolOut], **ERRORS})
 def list_pools(request, slug: str):
     community, _m = caller(request, slug)
     return [pool_out(p) for p in community.pools.order_by("name")]
 
 
-@router.get("/communities/{slug}/pools/{pool_id}", response=PoolOut)
+@router.get("/communities/{slug}/pools/{pool_id}", response={200: PoolOut, **ERRORS})
 def get_pool(request, slug: str, pool_id: int):
     community, _m = caller(request, slug)
     return pool_out(get_in_community(Pool.objects, community, pool_id))
 
 
-@router.get("/communities/{slug}/events", response=EventPage)
+@router.get("/communities/{slug}/events", response={200: EventPage, **ERRORS})
 def list_events(request, slug: str, filters: Query[EventFilters]):
     community, membership = caller(request, slug)
     if not 1 <= filters.per_page <= 200:
@@ -205,11 +215,14 @@ def list_events(request, slug: str, filters: Query[EventFilters]):
                     "see a household's history."
                 )
             )
+    # Objects named in a filter must be this community's: unknown or foreign ids are refused.
+    resource = in_community(ResourceType, community, filters.resource, field="resource")
+    pool = in_community(Pool, community, filters.pool, field="pool")
     page = events_filtered(
         community=community,
-        resource=filters.resource,
+        resource=resource,
         action=filters.action,
-        pool=filters.pool,
+        pool=pool,
         household=filters.household,
         since=filters.since,
         until=filters.until,
@@ -230,7 +243,7 @@ def list_events(request, slug: str, filters: Query[EventFilters]):
     return EventPage(meta=meta, items=items)
 
 
-@router.get("/communities/{slug}/events/{event_id}", response=EventOut)
+@router.get("/communities/{slug}/events/{event_id}", response={200: EventOut, **ERRORS})
 def get_event(request, slug: str, event_id: int):
     community, membership = caller(request, slug)
     event = get_in_community(Event.objects.select_related("resource"), community, event_id)
@@ -238,7 +251,7 @@ def get_event(request, slug: str, event_id: int):
     return event_out(event, hidden=hidden_households(actor=membership, event=event, public=public))
 
 
-RECORDED = {201: EventOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+RECORDED = {201: EventOut, 403: Error, 409: Error, **ERRORS}
 
 
 @router.post("/communities/{slug}/contributions", response=RECORDED)

@@ -343,6 +343,8 @@ def events_distribute_batch(
     policy.require(actor, "ledger.distribute", pool)
     community_id = actor.community_id
     now = timezone.now()
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        raise InvalidInput(_("Give the time with its time zone."), field="occurred_at")
     if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
         raise InvalidInput(_("That date is in the future."), field="occurred_at")
     if not lines:
@@ -446,6 +448,8 @@ def _record(
 ) -> Event:
     community_id = actor.community_id
     now = timezone.now()
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        raise InvalidInput(_("Give the time with its time zone."), field="occurred_at")
     if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
         raise InvalidInput(_("That date is in the future."), field="occurred_at")
     _validate(

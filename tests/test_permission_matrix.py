@@ -1,0 +1,1412 @@
+"""Every role × every page and API endpoint: allowed or refused, with the exact status.
+
+Roles (tests/conftest.py):
+    anonymous    not logged in; on the API, no token
+    outsider     hamlet.charlie, coordinator of another community
+    member       village.bob, plain member, household Petrovs
+    coordinator  village.alice, household Ivanovs
+    committee    village.vera, committee only, no household
+
+Objects named in a URL or a body come in variants: the caller's own household, another household
+of the same community (the Sidorovs have no member online), and another community's object
+(hamlet's Kuznetsovs, its Store, its event).
+
+Web pages: anonymous → 302 to the log-in page; outsider → 404 (a community is invisible to
+non-members); refused by role → 403; allowed GET → 200; allowed POST of valid data → 302; a form
+POSTed empty by an allowed role → 422 (or 200 with errors), never 500.
+API: no token → 401; outsider → 404; refused by role → 403; allowed → 200/201; another community's
+object named in a body → 422 naming the field, in a path → 404.
+
+The matrix is data (ROUTES); one parametrized test runs every cell on a fresh village, and
+`test_every_route_is_in_the_matrix` fails naming any URL pattern the matrix forgets.
+"""
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from pomochi.accounts.tokens import token_create
+from pomochi.communities.bylaws import default_rules
+from pomochi.ledger.services import event_contribute, event_distribute, event_reverse
+from tests.api.conftest import ApiClient
+from tests.conftest import make_user
+
+ROLES = ("anonymous", "outsider", "member", "coordinator", "committee")
+MEMBERS = ("member", "coordinator", "committee")
+PASSWORD_NEW = "Harvest-moon-over-the-mill-2026"
+
+# ---------------------------------------------------------------------------------------------
+# The world every cell starts from: a stocked village, the hamlet, and a few movements.
+# ---------------------------------------------------------------------------------------------
+
+
+def build_world(v: SimpleNamespace, h: SimpleNamespace) -> SimpleNamespace:
+    """The stocked village and the hamlet (tests/conftest.py), with one event each of what the
+    cells look at: aid received by the Sidorovs (private to them, coordinators and the
+    committee), aid received by the Petrovs (bob's own), the reversal of aid to the Sidorovs,
+    an event of the hamlet; and a token each for bob and charlie."""
+    v.to_sidorovs = event_distribute(
+        actor=v.alice,
+        pool=v.granary,
+        household=v.sidorovs,
+        resource=v.grain,
+        quantity=2_000,
+        note="for the grandmother's medicine",
+    )
+    v.to_petrovs = event_distribute(
+        actor=v.alice, pool=v.granary, household=v.petrovs, resource=v.grain, quantity=1_000
+    )
+    mistaken = event_distribute(
+        actor=v.alice, pool=v.granary, household=v.sidorovs, resource=v.grain, quantity=500
+    )
+    # A reversal runs the other way: its giver is the household that received the aid.
+    v.reversal = event_reverse(actor=v.alice, event=mistaken, reason="wrong household")
+    v.charlie, v.kuznetsovs, v.store, v.hamlet_grain = h.charlie, h.kuznetsovs, h.store, h.grain
+    v.hamlet_event = event_contribute(
+        actor=h.charlie, household=h.kuznetsovs, pool=h.store, resource=h.grain, quantity=5
+    )
+    v.bob_token, _secret = token_create(user=v.bob.user, name="bob's phone")
+    v.charlie_token, _secret = token_create(user=h.charlie.user, name="charlie's phone")
+    return v
+
+
+@pytest.fixture
+def world(stocked_village, hamlet):
+    return build_world(stocked_village, hamlet)
+
+
+def membership_of(w, role):
+    return {"outsider": w.charlie, "member": w.bob, "coordinator": w.alice, "committee": w.vera}[
+        role
+    ]
+
+
+# Values in kwargs and data may be functions of (world, role), resolved when the cell runs.
+Value = Callable[[SimpleNamespace, str], object]
+
+
+def pk(name: str) -> Value:
+    return lambda w, role: getattr(w, name).id
+
+
+# "Own household" for each role; vera has none, so hers is bob's (someone else's).
+OWN = {"anonymous": "petrovs", "outsider": "kuznetsovs", "member": "petrovs"}
+OWN |= {"coordinator": "ivanovs", "committee": "petrovs"}
+
+
+def own_household(w, role):
+    return getattr(w, OWN[role]).id
+
+
+def resolve(value, w, role):
+    if callable(value):
+        return value(w, role)
+    if isinstance(value, dict):
+        return {k: resolve(v, w, role) for k, v in value.items()}
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected statuses
+# ---------------------------------------------------------------------------------------------
+
+
+def page(ok: int = 200, allowed=MEMBERS, **override) -> dict[str, int]:
+    """A community page: log-in for anonymous, 404 for the outsider, 403 to roles not allowed."""
+    expect = {"anonymous": 302, "outsider": 404}
+    expect |= {role: ok if role in allowed else 403 for role in MEMBERS}
+    return expect | override
+
+
+def api(ok: int = 200, allowed=MEMBERS, **override) -> dict[str, int]:
+    """An API endpoint of a community: 401 without a token, 404 for the outsider, 403 to roles
+    not allowed."""
+    expect = {"anonymous": 401, "outsider": 404}
+    expect |= {role: ok if role in allowed else 403 for role in MEMBERS}
+    return expect | override
+
+
+def everyone(status: int, **override) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status) | override
+
+
+def logged_in(status: int, **override) -> dict[str, int]:
+    """Pages for any logged-in person, in no community: anonymous goes to log in."""
+    return everyone(status, anonymous=302) | override
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks that data does not leak, beyond the status
+# ---------------------------------------------------------------------------------------------
+
+SEES_PRIVATE = ("coordinator", "committee")
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def hidden_of(response, event) -> set[str]:
+    return next(hidden for e, hidden in response.context["events"] if e.id == event.id)
+
+
+def receivers_hidden_in_lists(response, w, role):
+    """Movements lists: a plain member sees their own receipts, not another household's."""
+    assert hidden_of(response, w.to_petrovs) == set()
+    if role == "member":
+        assert hidden_of(response, w.to_sidorovs) == {"receiver_household"}
+        assert "Sidorovs" not in html(response)
+    else:
+        assert hidden_of(response, w.to_sidorovs) == set()
+        assert "Sidorovs" in html(response)
+
+
+def receiver_hidden_on_event_page(response, w, role):
+    text = html(response)
+    if role == "member":
+        assert response.context["hidden"] == {"receiver_household"}
+        # Neither who received it, nor the note, nor who recorded it (alice).
+        assert "Sidorovs" not in text and "grandmother" not in text and "alice" not in text
+    else:
+        assert response.context["hidden"] == set()
+        assert "Sidorovs" in text and "grandmother" in text
+
+
+def giver_hidden_on_reversal_page(response, w, role):
+    if role == "member":
+        assert response.context["hidden"] == {"provider_household"}
+        assert "Sidorovs" not in html(response)
+    else:
+        assert response.context["hidden"] == set() and "Sidorovs" in html(response)
+
+
+def own_receipt_shown(response, w, role):
+    assert "Petrovs" in html(response)
+
+
+def household_links_only_for_coordinators(response, w, role):
+    link = reverse("household", args=["village", w.sidorovs.id])
+    assert (link in html(response)) == (role in SEES_PRIVATE)
+
+
+def audit_payloads_by_policy(response, w, role):
+    links = response.context["links"]
+    hidden = [link for link in links if link.payload is None]
+    # The committee reads every payload; others only those about no household or their own.
+    assert bool(hidden) == (role != "committee")
+    for link in links:
+        if link.payload is not None and role != "committee":
+            assert f'"receiver_household":{w.sidorovs.id}' not in link.payload
+
+
+def api_audit_payloads_by_policy(response, w, role):
+    items = response.json()["items"]
+    hidden = [i for i in items if i["payload"] is None]
+    assert bool(hidden) == (role != "committee")
+    assert all(i["payload_digest"] for i in items)  # digests are for every member
+    for item in items:
+        if item["payload"] is not None and role != "committee":
+            assert f'"receiver_household":{w.sidorovs.id}' not in item["payload"]
+
+
+FLAGS = ("has_children", "has_elderly", "has_ill_or_disabled")
+
+
+def flags(visible_to: tuple[str, ...]):
+    """The vulnerability flags of one household: values for those who may see them, else null."""
+
+    def check(response, w, role):
+        body = response.json()
+        if role in visible_to:
+            assert all(isinstance(body[f], bool) for f in FLAGS), body
+        else:
+            assert all(body[f] is None for f in FLAGS), body
+
+    return check
+
+
+def household_list_flags(response, w, role):
+    for h in response.json():
+        visible = role in SEES_PRIVATE or (role == "member" and h["id"] == w.petrovs.id)
+        assert all((h[f] is not None) == visible for f in FLAGS), (role, h)
+    assert w.kuznetsovs.id not in {h["id"] for h in response.json()}
+
+
+def api_receivers(response, w, role):
+    items = {e["id"]: e for e in response.json()["items"]}
+    assert w.hamlet_event.id not in items
+    sidorovs, petrovs = items[w.to_sidorovs.id], items[w.to_petrovs.id]
+    assert petrovs["receiver_household"] == w.petrovs.id
+    if role == "member":
+        assert sidorovs["receiver_household"] is None and sidorovs["recorded_by"] is None
+        assert sidorovs["hidden"] == ["receiver_household"] and sidorovs["note"] == ""
+    else:
+        assert sidorovs["receiver_household"] == w.sidorovs.id and sidorovs["hidden"] == []
+
+
+def api_reversal_giver(response, w, role):
+    body = response.json()
+    assert body["reverses"] is not None and body["receiver_pool"] == w.granary.id
+    if role == "member":
+        assert body["provider_household"] is None and body["hidden"] == ["provider_household"]
+    else:
+        assert body["provider_household"] == w.sidorovs.id
+
+
+def login_stays_on_site(response, w, role):
+    """Logging in, or already logged in: never sent on to another site."""
+    assert response["Location"] == reverse("home")
+
+
+def api_event_receiver(response, w, role):
+    body = response.json()
+    if role == "member":
+        assert body["receiver_household"] is None and body["note"] == ""
+        assert body["recorded_by"] is None
+    else:
+        assert body["receiver_household"] == w.sidorovs.id
+
+
+def only_own_communities(response, w, role):
+    slugs = [c["slug"] for c in response.json()]
+    assert slugs == (["hamlet"] if role == "outsider" else ["village"])
+
+
+def field_named(name: str):
+    def check(response, w, role):
+        if response.status_code == 422:
+            assert name in response.json()["fields"], response.json()
+
+    return check
+
+
+def form_errors(response, w, role):
+    """A form sent back, not a redirect: it says what is wrong."""
+    posted = response.request["REQUEST_METHOD"] == "POST"
+    if posted and response.context and "form" in response.context:
+        assert response.context["form"].errors
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One request, made by every role: `expect` maps each role to the exact status."""
+
+    name: str  # URL name, with namespace for the API ("api-v1:list_events")
+    expect: dict[str, int]
+    kwargs: dict = field(default_factory=dict)
+    method: str = "GET"
+    data: dict | Callable | None = None
+    variant: str = ""
+    check: Callable | None = None  # more assertions on a response…
+    check_on: tuple[int, ...] = (200, 201, 422)  # …with one of these statuses
+    to_login: bool = True  # an anonymous 302 must lead to the log-in page
+
+    @property
+    def is_api(self) -> bool:
+        return self.name.startswith("api-v1:")
+
+
+VILLAGE = {"slug": "village"}
+# A form sent with nothing filled in: a browser still sends the CSRF token (which the test client
+# does not check), so the view sees a bound form, not a first visit.
+EMPTY = {"csrfmiddlewaretoken": "unchecked"}
+
+
+def record_data(**fields) -> Callable:
+    """A record form's data; a fresh idempotency key per request."""
+
+    def data(w, role):
+        values = {"idempotency_key": uuid.uuid4().hex, "note": ""} | fields
+        return resolve(values, w, role)
+
+    return data
+
+
+def bylaws_data(w, role):
+    rules = default_rules()
+    values = {k: v for k, v in rules.items() if k != "privacy"} | rules["privacy"]
+    data = {k: ("on" if v else "") if isinstance(v, bool) else v for k, v in values.items()}
+    return {k: v for k, v in data.items() if v != ""} | {"reason": "harvest came early"}
+
+
+def password_change_data(w, role):
+    username = membership_of(w, role).user.username if role != "anonymous" else "bob"
+    return {
+        "old_password": f"{username}-pass-2026",
+        "new_password1": PASSWORD_NEW,
+        "new_password2": PASSWORD_NEW,
+    }
+
+
+def csv_upload(text: str) -> Callable:
+    return lambda w, role: {"file": SimpleUploadedFile("households.csv", text.encode())}
+
+
+def import_payload(signer: str) -> Callable:
+    """A signed preview of one household, as the upload page gives it to `signer`."""
+
+    def data(w, role):
+        from pomochi.communities import imports
+
+        actor = {
+            "self": membership_of(w, role) if role != "anonymous" else w.alice,
+            "olga": w.olga,
+            "charlie": w.charlie,
+        }[signer]
+        row = imports.HouseholdRow(line=2, name="Belovs", size=3)
+        return {"payload": imports.rows_sign(rows=[row], community=actor.community, actor=actor)}
+
+    return data
+
+
+def reset_link_kwargs(valid: bool) -> Callable:
+    def kwargs(w, role):
+        user = w.bob.user
+        token = default_token_generator.make_token(user) if valid else "bad-token"
+        return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
+
+    return kwargs
+
+
+def web_routes() -> list[Route]:
+    household = lambda name: VILLAGE | {"household_id": pk(name)}  # noqa: E731
+    event = lambda name: VILLAGE | {"event_id": pk(name)}  # noqa: E731
+    record = lambda action: VILLAGE | {"action": action}  # noqa: E731
+    grain, hamlet_grain = pk("grain"), pk("hamlet_grain")
+    routes = [
+        # --- outside any community ------------------------------------------------------
+        Route("home", logged_in(302)),  # one community each: straight into it
+        Route("login", logged_in(302, anonymous=200), to_login=False),
+        Route(
+            "login",
+            logged_in(302),
+            method="POST",
+            data={"username": "bob", "password": "bob-pass-2026"},
+            to_login=False,
+        ),
+        Route(
+            "login",
+            logged_in(302, anonymous=200),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            to_login=False,
+        ),
+        Route("logout", everyone(405), to_login=False),  # GET never logs out
+        Route("logout", everyone(302), method="POST", to_login=False),
+        Route("tokens", logged_in(200)),
+        # A new token is shown once, on the page itself: 200, not a redirect.
+        Route("tokens", logged_in(200), method="POST", data={"name": "laptop"}),
+        Route(
+            "tokens", logged_in(200), method="POST", data=EMPTY, variant="empty", check=form_errors
+        ),
+        Route("token-revoke", everyone(405), kwargs={"token_id": pk("bob_token")}),
+        Route(
+            "token-revoke",
+            logged_in(404, member=302),
+            kwargs={"token_id": pk("bob_token")},
+            method="POST",
+            variant="bob's token",
+        ),
+        Route(
+            "token-revoke",
+            logged_in(404, outsider=302),
+            kwargs={"token_id": pk("charlie_token")},
+            method="POST",
+            variant="another community's user's token",
+        ),
+        Route("password-change", logged_in(200)),
+        Route("password-change", logged_in(302), method="POST", data=password_change_data),
+        Route(
+            "password-change",
+            logged_in(200),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("password-changed", logged_in(200)),
+        Route("password-reset", everyone(200), to_login=False),
+        Route(
+            "password-reset",
+            everyone(302),
+            method="POST",
+            data={"email": "bob@example.org"},
+            to_login=False,
+        ),
+        Route(
+            "password-reset",
+            everyone(200),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+            to_login=False,
+        ),
+        Route("password-reset-sent", everyone(200), to_login=False),
+        Route(
+            "password_reset_confirm",
+            everyone(302),  # to the set-password step, the token moved into the session
+            kwargs=reset_link_kwargs(valid=True),
+            variant="valid link",
+            to_login=False,
+        ),
+        Route(
+            "password_reset_confirm",
+            everyone(200),  # "the link is no longer valid"
+            kwargs=reset_link_kwargs(valid=False),
+            variant="bad link",
+            to_login=False,
+        ),
+        Route("password-reset-complete", everyone(200), to_login=False),
+        # --- a community's pages ------------------------------------------------------------
+        Route("community", page(), kwargs=VILLAGE, check=receivers_hidden_in_lists),
+        Route(
+            "community",
+            page(404, outsider=200),
+            kwargs={"slug": "hamlet"},
+            variant="another community",
+        ),
+        Route("community", page(404), kwargs={"slug": "nowhere"}, variant="no such community"),
+        Route(
+            "pool",
+            page(),
+            kwargs=VILLAGE | {"pool_id": pk("granary")},
+            check=receivers_hidden_in_lists,
+        ),
+        Route(
+            "pool",
+            page(404),
+            kwargs=VILLAGE | {"pool_id": pk("store")},
+            variant="another community's pool",
+        ),
+        # A household's page is its need: the household itself, coordinators, the committee.
+        Route(
+            "household",
+            page(),
+            kwargs=household("petrovs"),
+            variant="Petrovs (bob's own)",
+            check=own_receipt_shown,
+        ),
+        Route(
+            "household",
+            page(member=403),
+            kwargs=household("ivanovs"),
+            variant="Ivanovs (alice's own)",
+        ),
+        Route(
+            "household",
+            page(member=403),
+            kwargs=household("sidorovs"),
+            variant="Sidorovs (nobody's)",
+        ),
+        Route(
+            "household",
+            page(404),
+            kwargs=household("kuznetsovs"),
+            variant="another community's household",
+        ),
+        Route(
+            "event",
+            page(),
+            kwargs=event("to_sidorovs"),
+            variant="aid to another household",
+            check=receiver_hidden_on_event_page,
+        ),
+        Route(
+            "event",
+            page(),
+            kwargs=event("to_petrovs"),
+            variant="aid to bob's household",
+            check=own_receipt_shown,
+        ),
+        Route(
+            "event",
+            page(),
+            kwargs=event("reversal"),
+            variant="reversal of aid to another household",
+            check=giver_hidden_on_reversal_page,
+        ),
+        Route(
+            "event", page(404), kwargs=event("hamlet_event"), variant="another community's event"
+        ),
+        # A reversal cannot itself be reversed: the form explains it (422), nothing breaks.
+        Route(
+            "event-reverse",
+            page(422, member=403),
+            kwargs=event("reversal"),
+            method="POST",
+            data=record_data(reason="undo the undo"),
+            variant="a reversal",
+            check=form_errors,
+        ),
+        Route("event-reverse", page(member=403), kwargs=event("to_sidorovs")),
+        Route(
+            "event-reverse",
+            page(302, member=403),
+            kwargs=event("to_sidorovs"),
+            method="POST",
+            data=record_data(reason="wrong household"),
+        ),
+        Route(
+            "event-reverse",
+            page(422, member=403),
+            kwargs=event("to_sidorovs"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route(
+            "event-reverse",
+            page(404),
+            kwargs=event("hamlet_event"),
+            variant="another community's event",
+        ),
+        Route(
+            "event-reverse",
+            page(404),
+            kwargs=event("hamlet_event"),
+            method="POST",
+            data=record_data(reason="not ours"),
+            variant="another community's event",
+        ),
+        # Recording. Forms are offered by role; the service then checks the household chosen.
+        Route("record", page(committee=403), kwargs=record("contribute")),
+        Route(
+            "record",
+            page(302, committee=403),
+            kwargs=record("contribute"),
+            method="POST",
+            data=record_data(
+                household=own_household, pool=pk("granary"), resource=grain, quantity="2"
+            ),
+            variant="from own household",
+        ),
+        Route(
+            "record",
+            page(302, member=422, committee=403),
+            kwargs=record("contribute"),
+            method="POST",
+            data=record_data(
+                household=pk("sidorovs"), pool=pk("granary"), resource=grain, quantity="2"
+            ),
+            variant="from another household",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, committee=403),
+            kwargs=record("contribute"),
+            method="POST",
+            data=record_data(
+                household=own_household, pool=pk("store"), resource=grain, quantity="2"
+            ),
+            variant="into another community's pool",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, committee=403),
+            kwargs=record("contribute"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("record", page(allowed=("coordinator",)), kwargs=record("distribute")),
+        Route(
+            "record",
+            page(302, allowed=("coordinator",)),
+            kwargs=record("distribute"),
+            method="POST",
+            data=record_data(
+                pool=pk("granary"), household=pk("sidorovs"), resource=grain, quantity="1.5"
+            ),
+        ),
+        Route(
+            "record",
+            page(422, allowed=("coordinator",)),
+            kwargs=record("distribute"),
+            method="POST",
+            data=record_data(
+                pool=pk("granary"), household=pk("kuznetsovs"), resource=grain, quantity="1"
+            ),
+            variant="to another community's household",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, allowed=("coordinator",)),
+            kwargs=record("distribute"),
+            method="POST",
+            data=record_data(
+                pool=pk("granary"), household=pk("sidorovs"), resource=hamlet_grain, quantity="1"
+            ),
+            variant="another community's resource",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, allowed=("coordinator",)),
+            kwargs=record("distribute"),
+            method="POST",
+            data=record_data(
+                pool=pk("granary"), household=pk("sidorovs"), resource=grain, quantity="1e999999"
+            ),
+            variant="an absurd quantity",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, allowed=("coordinator",)),
+            kwargs=record("distribute"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("record", page(committee=403), kwargs=record("transfer")),
+        Route(
+            "record",
+            page(302, committee=403),
+            kwargs=record("transfer"),
+            method="POST",
+            data=record_data(
+                from_household=own_household,
+                to_household=pk("sidorovs"),
+                resource=grain,
+                quantity="1",
+            ),
+            variant="from own household",
+        ),
+        Route(
+            "record",
+            page(302, member=422, committee=403),
+            kwargs=record("transfer"),
+            method="POST",
+            data=record_data(
+                from_household=pk("sidorovs"),
+                to_household=pk("orlovs"),
+                resource=grain,
+                quantity="1",
+            ),
+            variant="from another household",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, committee=403),
+            kwargs=record("transfer"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("record", page(committee=403), kwargs=record("work")),
+        Route(
+            "record",
+            page(302, committee=403),
+            kwargs=record("work"),
+            method="POST",
+            data=record_data(
+                worker=pk("orlovs"), beneficiary=own_household, resource=pk("labour"), quantity="3"
+            ),
+            variant="for own household",
+        ),
+        # The household that received the work confirms it; a worker cannot credit themselves.
+        Route(
+            "record",
+            page(302, member=422, committee=403),
+            kwargs=record("work"),
+            method="POST",
+            data=record_data(
+                worker=pk("petrovs"),
+                beneficiary=pk("sidorovs"),
+                resource=pk("labour"),
+                quantity="3",
+            ),
+            variant="for another household",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, committee=403),
+            kwargs=record("work"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("record", page(allowed=("committee",)), kwargs=record("adjust")),
+        Route(
+            "record",
+            page(302, allowed=("committee",)),
+            kwargs=record("adjust"),
+            method="POST",
+            data=record_data(pool=pk("granary"), resource=grain, change="-1", reason="mice"),
+        ),
+        Route(
+            "record",
+            page(422, allowed=("committee",)),
+            kwargs=record("adjust"),
+            method="POST",
+            data=record_data(pool=pk("store"), resource=grain, change="-1", reason="mice"),
+            variant="another community's pool",
+            check=form_errors,
+        ),
+        Route(
+            "record",
+            page(422, allowed=("committee",)),
+            kwargs=record("adjust"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        # An action the ledger has no form for is refused as a permission (403), not a 404.
+        Route("record", page(403), kwargs=record("lend"), variant="no such form"),
+        # Members, households, bylaws, audit.
+        Route("members", page(), kwargs=VILLAGE, check=household_links_only_for_coordinators),
+        Route("member-add", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "member-add",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"username": "nina", "household": pk("sidorovs")},
+        ),
+        Route(
+            "member-add",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"username": "nina", "household": pk("kuznetsovs")},
+            variant="into another community's household",
+            check=form_errors,
+        ),
+        Route(
+            "member-add",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        # Roles: POST only. Nobody changes their own; only the committee grants committee.
+        Route(
+            "member-roles",
+            everyone(405),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            to_login=False,
+        ),
+        Route(
+            "member-roles",
+            page(302, member=403),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            method="POST",
+            data={"role": "coordinator", "grant": "1"},
+            variant="make bob coordinator",
+        ),
+        Route(
+            "member-roles",
+            page(302, allowed=("committee",)),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            method="POST",
+            data={"role": "committee", "grant": "1"},
+            variant="elect bob to the committee",
+        ),
+        # bob: not his to change; alice: her own; vera (committee) may.
+        Route(
+            "member-roles",
+            page(302, member=403, coordinator=403),
+            kwargs=VILLAGE | {"membership_id": pk("alice")},
+            method="POST",
+            data={"role": "coordinator", "grant": "0"},
+            variant="withdraw alice's coordinator role",
+        ),
+        Route(
+            "member-roles",
+            page(404),
+            kwargs=VILLAGE | {"membership_id": pk("charlie")},
+            method="POST",
+            data={"role": "coordinator", "grant": "0"},
+            variant="another community's member",
+        ),
+        # An unknown role is explained with a message on the members page, for everyone.
+        Route(
+            "member-roles",
+            page(302),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route("household-add", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "household-add",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"name": "Belovs", "size": "3", "has_children": "on"},
+        ),
+        Route(
+            "household-add",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("households-import", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        # The upload shows a preview (200) and creates nothing yet.
+        Route(
+            "households-import",
+            page(200, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=csv_upload("name,size\nBelovs,3\n"),
+        ),
+        Route(
+            "households-import",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route("households-import-confirm", everyone(405), kwargs=VILLAGE, to_login=False),
+        Route(
+            "households-import-confirm",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=import_payload("self"),
+        ),
+        # A preview is bound to who made it and where: anyone else's is a bad request.
+        Route(
+            "households-import-confirm",
+            page(400, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=import_payload("olga"),
+            variant="another coordinator's preview",
+        ),
+        Route(
+            "households-import-confirm",
+            page(400, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=import_payload("charlie"),
+            variant="another community's preview",
+        ),
+        Route(
+            "households-import-confirm",
+            page(400, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route("bylaws", page(), kwargs=VILLAGE),
+        Route("bylaws-version", page(), kwargs=VILLAGE | {"version": 1}),
+        Route("bylaws-version", page(404), kwargs=VILLAGE | {"version": 99}, variant="no such one"),
+        Route("bylaws-change", page(allowed=("committee",)), kwargs=VILLAGE),
+        Route(
+            "bylaws-change",
+            page(302, allowed=("committee",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=bylaws_data,
+        ),
+        Route(
+            "bylaws-change",
+            page(422, allowed=("committee",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("audit", page(), kwargs=VILLAGE, check=audit_payloads_by_policy),
+    ]
+    return routes
+
+
+def api_routes() -> list[Route]:
+    grain, hamlet_grain, labour = pk("grain"), pk("hamlet_grain"), pk("labour")
+    household = lambda name: VILLAGE | {"household_id": pk(name)}  # noqa: E731
+
+    def post(name, expect, body, variant="", check=None, **extra):
+        return Route(
+            f"api-v1:{name}",
+            expect,
+            kwargs=VILLAGE,
+            method="POST",
+            data=body,
+            variant=variant,
+            check=check,
+            **extra,
+        )
+
+    # With an empty body the request fails validation (422) before the community is looked up,
+    # so the outsider learns nothing either way.
+    empty = api(422, outsider=422)
+    contribution = {"pool": pk("granary"), "resource": grain, "quantity": "2"}
+    routes = [
+        Route(
+            "api-v1:list_communities",
+            everyone(200, anonymous=401),
+            check=only_own_communities,
+        ),
+        Route("api-v1:get_community", api(), kwargs=VILLAGE),
+        Route(
+            "api-v1:get_community",
+            api(404, outsider=200),
+            kwargs={"slug": "hamlet"},
+            variant="another community",
+        ),
+        Route("api-v1:get_community", api(404), kwargs={"slug": "nowhere"}, variant="none such"),
+        Route("api-v1:list_households", api(), kwargs=VILLAGE, check=household_list_flags),
+        Route(
+            "api-v1:get_household",
+            api(),
+            kwargs=household("petrovs"),
+            variant="Petrovs (bob's own)",
+            check=flags(visible_to=MEMBERS),
+        ),
+        Route(
+            "api-v1:get_household",
+            api(),
+            kwargs=household("ivanovs"),
+            variant="Ivanovs (alice's own)",
+            check=flags(visible_to=SEES_PRIVATE),
+        ),
+        Route(
+            "api-v1:get_household",
+            api(),
+            kwargs=household("sidorovs"),
+            variant="Sidorovs (nobody's)",
+            check=flags(visible_to=SEES_PRIVATE),
+        ),
+        Route(
+            "api-v1:get_household",
+            api(404),
+            kwargs=household("kuznetsovs"),
+            variant="another community's household",
+        ),
+        Route("api-v1:list_resources", api(), kwargs=VILLAGE),
+        Route("api-v1:list_pools", api(), kwargs=VILLAGE),
+        Route("api-v1:get_pool", api(), kwargs=VILLAGE | {"pool_id": pk("granary")}),
+        Route(
+            "api-v1:get_pool",
+            api(404),
+            kwargs=VILLAGE | {"pool_id": pk("store")},
+            variant="another community's pool",
+        ),
+        Route("api-v1:list_events", api(), kwargs=VILLAGE, check=api_receivers),
+        # A household's events are its history: the same rule as its page.
+        Route(
+            "api-v1:list_events",
+            api(),
+            kwargs=VILLAGE,
+            data={"household": pk("petrovs")},
+            variant="of the Petrovs (bob's own)",
+        ),
+        Route(
+            "api-v1:list_events",
+            api(member=403),
+            kwargs=VILLAGE,
+            data={"household": pk("sidorovs")},
+            variant="of the Sidorovs (nobody's)",
+        ),
+        Route(
+            "api-v1:list_events",
+            api(422),
+            kwargs=VILLAGE,
+            data={"household": pk("kuznetsovs")},
+            variant="of another community's household",
+            check=field_named("household"),
+        ),
+        Route(
+            "api-v1:get_event",
+            api(),
+            kwargs=VILLAGE | {"event_id": pk("to_sidorovs")},
+            variant="aid to another household",
+            check=api_event_receiver,
+        ),
+        Route(
+            "api-v1:get_event",
+            api(),
+            kwargs=VILLAGE | {"event_id": pk("reversal")},
+            variant="reversal of aid to another household",
+            check=api_reversal_giver,
+        ),
+        Route(
+            "api-v1:get_event",
+            api(404),
+            kwargs=VILLAGE | {"event_id": pk("hamlet_event")},
+            variant="another community's event",
+        ),
+        # Contributions: from one's own household, or any household for a coordinator.
+        post(
+            "post_contribution",
+            api(201, committee=403),
+            contribution | {"household": own_household},
+            "from own household",
+        ),
+        post(
+            "post_contribution",
+            api(201, member=403, committee=403),
+            contribution | {"household": pk("sidorovs")},
+            "from another household",
+        ),
+        post(
+            "post_contribution",
+            api(422),
+            contribution | {"household": own_household, "pool": pk("store")},
+            "into another community's pool",
+            check=field_named("pool"),
+        ),
+        post(
+            "post_contribution",
+            api(422),
+            contribution | {"household": pk("kuznetsovs")},
+            "from another community's household",
+            check=field_named("household"),
+        ),
+        post(
+            "post_contribution",
+            api(422),
+            contribution | {"household": own_household, "resource": hamlet_grain},
+            "another community's resource",
+            check=field_named("resource"),
+        ),
+        post("post_contribution", empty, {}, "empty"),
+        post(
+            "post_distribution",
+            api(201, allowed=("coordinator",)),
+            {"pool": pk("granary"), "household": pk("sidorovs"), "resource": grain, "quantity": 1},
+        ),
+        post(
+            "post_distribution",
+            api(422),
+            {
+                "pool": pk("granary"),
+                "household": pk("kuznetsovs"),
+                "resource": grain,
+                "quantity": 1,
+            },
+            "to another community's household",
+            check=field_named("household"),
+        ),
+        post(
+            "post_distribution",
+            api(422),
+            {"pool": pk("store"), "household": pk("sidorovs"), "resource": grain, "quantity": 1},
+            "from another community's pool",
+            check=field_named("pool"),
+        ),
+        post("post_distribution", empty, {}, "empty"),
+        post(
+            "post_transfer",
+            api(201, committee=403),
+            {
+                "from_household": own_household,
+                "to_household": pk("sidorovs"),
+                "resource": grain,
+                "quantity": "0.5",
+            },
+            "from own household",
+        ),
+        post(
+            "post_transfer",
+            api(201, member=403, committee=403),
+            {
+                "from_household": pk("sidorovs"),
+                "to_household": pk("orlovs"),
+                "resource": grain,
+                "quantity": "0.5",
+            },
+            "from another household",
+        ),
+        post(
+            "post_transfer",
+            api(422),
+            {
+                "from_household": own_household,
+                "to_household": pk("kuznetsovs"),
+                "resource": grain,
+                "quantity": "0.5",
+            },
+            "to another community's household",
+            check=field_named("to_household"),
+        ),
+        post("post_transfer", empty, {}, "empty"),
+        post(
+            "post_work",
+            api(201, committee=403),
+            {
+                "worker": pk("orlovs"),
+                "beneficiary": own_household,
+                "resource": labour,
+                "quantity": 2,
+            },
+            "for own household",
+        ),
+        post(
+            "post_work",
+            api(201, member=403, committee=403),
+            {
+                "worker": pk("petrovs"),
+                "beneficiary": pk("sidorovs"),
+                "resource": labour,
+                "quantity": 2,
+            },
+            "for another household",
+        ),
+        post(
+            "post_work",
+            api(422),
+            {
+                "worker": pk("kuznetsovs"),
+                "beneficiary": own_household,
+                "resource": labour,
+                "quantity": 2,
+            },
+            "by another community's household",
+            check=field_named("worker"),
+        ),
+        post("post_work", empty, {}, "empty"),
+        post(
+            "post_adjustment",
+            api(201, allowed=("committee",)),
+            {"pool": pk("granary"), "resource": grain, "change": "-1", "reason": "mice"},
+        ),
+        post(
+            "post_adjustment",
+            api(422),
+            {"pool": pk("store"), "resource": grain, "change": "-1", "reason": "mice"},
+            "another community's pool",
+            check=field_named("pool"),
+        ),
+        post("post_adjustment", empty, {}, "empty"),
+        post(
+            "post_reversal",
+            api(201, member=403),
+            {"event": pk("to_sidorovs"), "reason": "wrong household"},
+        ),
+        post(
+            "post_reversal",
+            api(409, member=403),
+            {"event": pk("reversal"), "reason": "undo the undo"},
+            "a reversal",
+        ),
+        post(
+            "post_reversal",
+            api(422),
+            {"event": pk("hamlet_event"), "reason": "not ours"},
+            "another community's event",
+            check=field_named("event"),
+        ),
+        post("post_reversal", empty, {}, "empty"),
+        Route("api-v1:get_head", api(), kwargs=VILLAGE),
+        Route(
+            "api-v1:list_entries",
+            api(),
+            kwargs=VILLAGE,
+            check=api_audit_payloads_by_policy,
+        ),
+        # django-ninja's root: it exists only so the API can reverse its own prefix.
+        Route("api-v1:api-root", everyone(404)),
+    ]
+    return routes
+
+
+ROUTES = web_routes() + api_routes()
+
+
+def cell_id(route: Route, role: str) -> str:
+    action = route.kwargs.get("action") if isinstance(route.kwargs, dict) else None
+    variant = ", ".join(v for v in (action, route.variant) if v)
+    return f"{route.name}{f'[{variant}]' if variant else ''}-{route.method}-{role}"
+
+
+CELLS = [
+    pytest.param(
+        route,
+        role,
+        id=cell_id(route, role),
+    )
+    for route in ROUTES
+    for role in ROLES
+]
+
+
+@pytest.fixture
+def quiet_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.mark.parametrize(("route", "role"), CELLS)
+def test_permission_matrix(world, quiet_mail, route: Route, role: str):
+    w = world
+    user = membership_of(w, role).user if role != "anonymous" else None
+    if route.is_api:
+        client = ApiClient(user)
+    else:
+        client = Client()
+        if user is not None:
+            client.force_login(user)  # before the data: a reset link depends on the last log-in
+    url = reverse(route.name, kwargs=resolve(route.kwargs, w, role))
+    data = resolve(route.data, w, role) if route.data is not None else {}
+
+    if route.is_api and route.method == "GET":
+        response = client.client.get(url, data, headers=client.headers)
+    elif route.is_api:
+        response = client.client.post(
+            url, data, content_type="application/json", headers=client.headers
+        )
+    elif route.method == "GET":
+        response = client.get(url, data)
+    else:
+        response = client.post(url, data)
+
+    expected = route.expect[role]
+    assert response.status_code == expected, (
+        f"{route.method} {url} as {role}: {response.status_code}, expected {expected}\n"
+        f"{response.content[:500]!r}"
+    )
+    if role == "anonymous" and expected == 302 and route.to_login and not route.is_api:
+        assert response["Location"].startswith(reverse("login") + "?next="), response["Location"]
+    if route.is_api and response.status_code >= 400 and route.name != "api-v1:api-root":
+        body = response.json()
+        assert body["message"] and isinstance(body["fields"], dict), body
+    if route.check is not None and response.status_code in route.check_on:
+        route.check(response, w, role)
+
+
+def test_every_cell_names_every_role():
+    assert all(set(route.expect) == set(ROLES) for route in ROUTES)
+    assert len({cell_id(r, role) for r in ROUTES for role in ROLES}) == len(ROUTES) * len(ROLES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every route is in the matrix
+# ---------------------------------------------------------------------------------------------
+
+
+def _routes(patterns, namespace: str = "", prefix: str = ""):
+    """(full name or, for an unnamed pattern, its path; the pattern) for every URL pattern."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from _routes(p.url_patterns, ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            if p.name:
+                yield (f"{namespace}:{p.name}" if namespace else p.name), p
+            else:
+                yield f"(unnamed) {prefix}{p.pattern}", p
+
+
+def _excluded(name: str, pattern: URLPattern) -> bool:
+    # Django's admin site: its own permission system; see test_the_admin_* below.
+    if name.startswith("admin:") or name.startswith("(unnamed) admin/"):
+        return True
+    # Switching language is for everyone, in no community: test_set_language_works_for_anonymous.
+    if name == "set_language":
+        return True
+    # The OpenAPI document and its docs page describe the API and are public:
+    # test_the_openapi_document_is_served.
+    if name in {"api-v1:openapi-json", "api-v1:openapi-view"}:
+        return True
+    # Static files (only when something serves them through Django): no data, no permissions.
+    module = getattr(pattern.callback, "__module__", "") or ""
+    return module.startswith(("django.contrib.staticfiles", "django.views.static"))
+
+
+def test_every_route_is_in_the_matrix():
+    in_matrix = {route.name for route in ROUTES}
+    routes = dict(_routes(get_resolver().url_patterns))
+    missing = sorted(
+        name for name, p in routes.items() if name not in in_matrix and not _excluded(name, p)
+    )
+    assert not missing, f"routes missing from the permission matrix: {missing}"
+    unknown = sorted(in_matrix - set(routes))
+    assert not unknown, f"the matrix names routes that do not exist: {unknown}"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the matrix leaves out, tested here
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_admin_refuses_anonymous_and_members(village, client):
+    w = village
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    client.force_login(w.olga.user)  # founder, coordinator and committee: still no staff
+    response = client.get("/admin/ledger/event/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_shows_events_to_a_superuser_read_only(world, client):
+    w = world
+    admin = make_user("root")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    changelist = client.get(reverse("admin:ledger_event_changelist"))
+    assert changelist.status_code == 200
+    assert reverse("admin:ledger_event_add") not in changelist.content.decode()
+    assert not changelist.context["has_add_permission"]
+    change_url = reverse("admin:ledger_event_change", args=[w.to_sidorovs.id])
+    change = client.get(change_url)
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()
+    assert not change.context["has_change_permission"]
+    assert client.post(change_url, {"quantity": 1}).status_code == 403
+    assert client.get(reverse("admin:ledger_event_add")).status_code == 403
+    delete_url = reverse("admin:ledger_event_delete", args=[w.to_sidorovs.id])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+
+
+def test_set_language_works_for_anonymous(db, client):
+    response = client.post(reverse("set_language"), {"language": "ru", "next": "/login/"})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert response.cookies["django_language"].value == "ru"
+    assert client.get("/login/").headers["Content-Language"] == "ru"
+    elsewhere = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert elsewhere.status_code == 302 and elsewhere["Location"] == "/"
+
+
+def test_the_openapi_document_is_served(db, client):
+    response = client.get(reverse("api-v1:openapi-json"))
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/communities/{slug}/events" in document["paths"]
+    assert client.get(reverse("api-v1:openapi-view")).status_code == 200
