@@ -25,6 +25,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -32,10 +33,13 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from pomochi.accounts.tokens import token_create
+from pomochi.aid.rounds import appeal_file, round_decide, round_execute, round_open
+from pomochi.aid.services import commitment_make, need_post, offer_post
 from pomochi.communities.bylaws import default_rules
 from pomochi.ledger.services import event_contribute, event_distribute, event_reverse
 from tests.api.conftest import ApiClient
@@ -77,7 +81,7 @@ def build_world(v: SimpleNamespace, h: SimpleNamespace) -> SimpleNamespace:
     )
     v.bob_token, _secret = token_create(user=v.bob.user, name="bob's phone")
     v.charlie_token, _secret = token_create(user=h.charlie.user, name="charlie's phone")
-    return v
+    return build_aid_world(v, h)
 
 
 @pytest.fixture
@@ -381,6 +385,462 @@ def reset_link_kwargs(valid: bool) -> Callable:
         return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
 
     return kwargs
+
+
+# Mutual aid: needs, offers, promises, rounds, notifications
+
+
+def build_aid_world(v, h):
+    """Needs, an offer, promises and rounds of every kind a page looks at.
+
+    need_petrovs   bob's own, nothing promised or allotted yet (so it can still be changed)
+    need_sidorovs  nobody's online; a promise from the Granary answers it; in the draft round
+    offer_petrovs  bob's: two hours of carpentry
+    promise_petrovs, promise_sidorovs   1 kg from the Granary each
+    round          a draft of 2 kg among the Sidorovs and the Orlovs
+    round_approved approved by vera and olga, not yet carried out
+    round_done     carried out among the Petrovs and the Ivanovs; the Ivanovs appealed
+    hamlet_need    of the hamlet, for the 404s
+    """
+    grain, due = v.grain, timezone.localdate() + timedelta(days=3)
+
+    def need(actor, household, quantity=2_000):
+        return need_post(
+            actor=actor,
+            community=v.community,
+            household=household,
+            resource=grain,
+            quantity=quantity,
+        )
+
+    v.need_petrovs = need(v.bob, v.petrovs)
+    v.need_sidorovs = need(v.alice, v.sidorovs)
+    need_orlovs = need(v.olga, v.orlovs)
+    v.offer_petrovs = offer_post(
+        actor=v.bob,
+        community=v.community,
+        household=v.petrovs,
+        resource=v.labour,
+        quantity=200,
+        skill="carpentry",
+    )
+    v.promise_petrovs, v.promise_sidorovs = (
+        commitment_make(
+            actor=v.alice,
+            community=v.community,
+            receiver=household,
+            giver_pool=v.granary,
+            resource=grain,
+            quantity=1_000,
+            due_on=due,
+            need=need_,
+        )
+        for household, need_ in ((v.petrovs, None), (v.sidorovs, v.need_sidorovs))
+    )
+    v.round = round_open(
+        actor=v.alice,
+        pool=v.granary,
+        resource=grain,
+        quantity=2_000,
+        needs=[v.need_sidorovs, need_orlovs],
+    )
+    v.round_approved = round_open(
+        actor=v.alice, pool=v.granary, resource=grain, quantity=1_000, needs=[need_orlovs]
+    )
+    for member in (v.vera, v.olga):
+        round_decide(actor=member, round=v.round_approved, approve=True)
+    v.round_done = round_open(
+        actor=v.alice,
+        pool=v.granary,
+        resource=grain,
+        quantity=2_000,
+        needs=[need(v.bob, v.petrovs, 1_000), need(v.alice, v.ivanovs, 1_000)],
+    )
+    for member in (v.vera, v.olga):
+        round_decide(actor=member, round=v.round_done, approve=True)
+    v.round_done = round_execute(actor=v.alice, round=v.round_done)
+    ivanovs_share = v.round_done.shares.get(household=v.ivanovs)
+    v.appeal = appeal_file(actor=v.alice, share=ivanovs_share, reason="we are six now")
+    v.hamlet_need = need_post(
+        actor=h.charlie,
+        community=h.community,
+        household=h.kuznetsovs,
+        resource=h.grain,
+        quantity=1_000,
+    )
+    return v
+
+
+def aid_web_routes() -> list[Route]:
+    need = lambda name: VILLAGE | {"need_id": pk(name)}  # noqa: E731
+    offer = lambda name: VILLAGE | {"offer_id": pk(name)}  # noqa: E731
+    promise = lambda name: VILLAGE | {"commitment_id": pk(name)}  # noqa: E731
+    round_ = lambda name: VILLAGE | {"round_id": pk(name)}  # noqa: E731
+    coordinator, committee = ("coordinator",), ("committee",)
+    soon = lambda w, role: (timezone.localdate() + timedelta(days=3)).isoformat()  # noqa: E731
+    own = own_household
+    post405 = lambda name, kwargs: Route(name, everyone(405), kwargs=kwargs, to_login=False)  # noqa: E731
+    return [
+        # --- needs: private to the household, coordinators and the committee --------------
+        Route("needs", page(), kwargs=VILLAGE, check=sidorovs_hidden_from_member),
+        Route("need-new", page(committee=403), kwargs=VILLAGE),  # vera has no household
+        Route(
+            "need-new",
+            page(302, committee=403),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"household": own, "resource": pk("grain"), "quantity": "2,5", "urgency": "soon"},
+        ),
+        Route(
+            "need-new",
+            page(302, member=422, committee=403),
+            kwargs=VILLAGE,
+            method="POST",
+            data={
+                "household": pk("sidorovs"),
+                "resource": pk("grain"),
+                "quantity": "1",
+                "urgency": "soon",
+            },
+            variant="for another household",
+            check=form_errors,
+        ),
+        Route(
+            "need-new",
+            page(422, committee=403),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("need", page(), kwargs=need("need_petrovs"), variant="bob's own"),
+        Route("need", page(member=403), kwargs=need("need_sidorovs"), variant="another's"),
+        Route("need", page(404), kwargs=need("hamlet_need"), variant="another community's"),
+        Route("need-edit", page(committee=403), kwargs=need("need_petrovs")),
+        Route(
+            "need-edit",
+            page(member=403, committee=403),
+            kwargs=need("need_sidorovs"),
+            variant="another's",
+        ),
+        Route(
+            "need-edit",
+            page(302, committee=403),
+            kwargs=need("need_petrovs"),
+            method="POST",
+            data={"quantity": "3", "urgency": "urgent"},
+        ),
+        Route(
+            "need-edit",
+            page(422, committee=403),
+            kwargs=need("need_petrovs"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route(
+            "need-edit",
+            page(422, member=403, committee=403),
+            kwargs=need("need_sidorovs"),
+            method="POST",
+            data={"quantity": "3", "urgency": "urgent"},
+            variant="already promised",
+            check=form_errors,
+        ),
+        post405("need-withdraw", need("need_petrovs")),
+        Route(
+            "need-withdraw", page(302, committee=403), kwargs=need("need_petrovs"), method="POST"
+        ),
+        Route(
+            "need-withdraw",
+            page(302, member=403, committee=403),
+            kwargs=need("need_sidorovs"),
+            method="POST",
+            variant="another's",
+        ),
+        Route(
+            "need-withdraw",
+            page(404),
+            kwargs=need("hamlet_need"),
+            method="POST",
+            variant="another community's",
+        ),
+        post405("need-promise", need("need_petrovs")),
+        Route(
+            "need-promise",
+            page(302, allowed=coordinator),
+            kwargs=need("need_petrovs"),
+            method="POST",
+            data={"pool": pk("granary"), "quantity": "1", "due_on": soon},
+        ),
+        Route(
+            "need-promise",
+            page(404),
+            kwargs=need("need_petrovs"),
+            method="POST",
+            data={"pool": pk("store"), "quantity": "1", "due_on": soon},
+            variant="from another community's pool",
+        ),
+        Route(
+            "need-promise",
+            page(422, allowed=coordinator),
+            kwargs=need("need_petrovs"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        # --- offers: the whole community sees them ------------------------------------------
+        Route("offers", page(), kwargs=VILLAGE),
+        Route("offer-new", page(committee=403), kwargs=VILLAGE),
+        Route(
+            "offer-new",
+            page(302, committee=403),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"household": own, "resource": pk("labour"), "quantity": "1"},
+        ),
+        Route(
+            "offer-new",
+            page(422, committee=403),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("offer-edit", page(committee=403), kwargs=offer("offer_petrovs")),
+        Route(
+            "offer-edit",
+            page(302, committee=403),
+            kwargs=offer("offer_petrovs"),
+            method="POST",
+            data={"quantity": "3"},
+        ),
+        Route(
+            "offer-edit",
+            page(422, committee=403),
+            kwargs=offer("offer_petrovs"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        post405("offer-withdraw", offer("offer_petrovs")),
+        Route(
+            "offer-withdraw",
+            page(302, committee=403),
+            kwargs=offer("offer_petrovs"),
+            method="POST",
+        ),
+        # --- promises: private to their two households, coordinators and the committee -----
+        Route("promises", page(), kwargs=VILLAGE),
+        Route("promise", page(), kwargs=promise("promise_petrovs"), variant="to bob"),
+        Route(
+            "promise",
+            page(member=403),
+            kwargs=promise("promise_sidorovs"),
+            variant="to another household",
+        ),
+        post405("promise-fulfil", promise("promise_petrovs")),
+        Route(
+            "promise-fulfil",
+            page(302, committee=403),  # the receiving household or a coordinator confirms
+            kwargs=promise("promise_petrovs"),
+            method="POST",
+            data=lambda w, role: {"quantity": "0.5", "idempotency_key": uuid.uuid4().hex},
+        ),
+        Route(
+            "promise-fulfil",
+            page(422, committee=403),
+            kwargs=promise("promise_petrovs"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        post405("promise-fail", promise("promise_petrovs")),
+        Route(
+            "promise-fail",
+            page(302, allowed=coordinator),
+            kwargs=promise("promise_petrovs"),
+            method="POST",
+            data={"excused": "1", "reason": "the giver fell ill"},
+        ),
+        Route(
+            "promise-fail",
+            page(422, allowed=coordinator),
+            kwargs=promise("promise_petrovs"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        # --- rounds: totals for all, shares by share.view -----------------------------------
+        Route("rounds", page(), kwargs=VILLAGE),
+        Route("round-new", page(allowed=coordinator), kwargs=VILLAGE),
+        Route(
+            "round-new",
+            page(allowed=coordinator),
+            kwargs=VILLAGE,
+            data={"pool": pk("granary"), "resource": pk("grain")},
+            variant="step 2",
+        ),
+        Route(
+            "round-new",
+            page(302, allowed=coordinator),
+            kwargs=VILLAGE,
+            method="POST",
+            data={
+                "pool": pk("granary"),
+                "resource": pk("grain"),
+                "quantity": "1",
+                "rule": "max_min",
+                "needs": pk("need_petrovs"),
+            },
+        ),
+        Route(
+            "round-new",
+            page(422, allowed=coordinator),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route("round", page(), kwargs=round_("round"), check=shares_by_policy),
+        Route("round", page(404), kwargs=VILLAGE | {"round_id": 999_999}, variant="no such"),
+        Route("round-edit", page(allowed=coordinator), kwargs=round_("round")),
+        Route(
+            "round-edit",
+            page(302, allowed=coordinator),
+            kwargs=round_("round"),
+            method="POST",
+            data={"quantity": "1", "rule": "proportional", "needs": pk("need_sidorovs")},
+        ),
+        Route(
+            "round-edit",
+            page(422, allowed=coordinator),
+            kwargs=round_("round"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        post405("round-decide", round_("round")),
+        Route(
+            "round-decide",
+            page(302, allowed=committee),
+            kwargs=round_("round"),
+            method="POST",
+            data={"approve": "1"},
+        ),
+        Route(
+            "round-decide",
+            page(422, allowed=committee),
+            kwargs=round_("round"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        post405("round-execute", round_("round_approved")),
+        Route(
+            "round-execute",
+            page(302, allowed=coordinator),
+            kwargs=round_("round_approved"),
+            method="POST",
+        ),
+        Route(
+            "round-execute",
+            page(422, allowed=coordinator),
+            kwargs=round_("round"),
+            method="POST",
+            variant="not approved",
+        ),
+        post405("round-cancel", round_("round")),
+        Route(
+            "round-cancel", page(302, allowed=coordinator), kwargs=round_("round"), method="POST"
+        ),
+        Route(
+            "round-cancel",
+            page(422, allowed=coordinator),
+            kwargs=round_("round_done"),
+            method="POST",
+            variant="carried out",
+        ),
+        post405("round-appeal", round_("round_done")),
+        # Each household its own share: bob appeals; the Ivanovs (alice) already did; vera has
+        # no household, so no share.
+        Route(
+            "round-appeal",
+            page(302, coordinator=422, committee=403),
+            kwargs=round_("round_done"),
+            method="POST",
+            data={"reason": "we are five now"},
+        ),
+        Route(
+            "round-appeal",
+            page(422, coordinator=422, committee=403),
+            kwargs=round_("round_done"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route(
+            "round-appeal",
+            page(403),
+            kwargs=round_("round"),
+            method="POST",
+            data={"reason": "no share of ours"},
+            variant="a round without our share",
+        ),
+        post405("appeal-decide", round_("round_done") | {"appeal_id": pk("appeal")}),
+        Route(
+            "appeal-decide",
+            page(302, allowed=committee),
+            kwargs=round_("round_done") | {"appeal_id": pk("appeal")},
+            method="POST",
+            data={"upheld": "1", "note": "six it is"},
+        ),
+        Route(
+            "appeal-decide",
+            page(422, allowed=committee),
+            kwargs=round_("round_done") | {"appeal_id": pk("appeal")},
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route(
+            "appeal-decide",
+            page(404),
+            kwargs=round_("round") | {"appeal_id": pk("appeal")},
+            method="POST",
+            data={"upheld": "1", "note": "wrong round"},
+            variant="of another round",
+        ),
+        # --- notifications: one's own --------------------------------------------------------
+        Route("notifications", page(), kwargs=VILLAGE, check=own_notifications),
+    ]
+
+
+def sidorovs_hidden_from_member(response, w, role):
+    households = {n.household.name for n, _state in response.context["rows"]}
+    assert households == (
+        {"Petrovs"} if role == "member" else {"Petrovs", "Sidorovs", "Orlovs", "Ivanovs"}
+    )
+
+
+def shares_by_policy(response, w, role):
+    """The draft round shares among the Sidorovs and the Orlovs: bob sees no share, and no
+    name; coordinators and the committee see both."""
+    names = [s.household.name for s, _sentence in response.context["shares"]]
+    if role == "member":
+        assert names == [] and "Sidorovs" not in html(response)
+    else:
+        assert names == ["Orlovs", "Sidorovs"]
+
+
+def own_notifications(response, w, role):
+    member = membership_of(w, role)
+    assert all(n.recipient_id == member.id for n, *_rest in response.context["rows"])
 
 
 def web_routes() -> list[Route]:
@@ -947,7 +1407,7 @@ def web_routes() -> list[Route]:
         ),
         Route("audit", page(), kwargs=VILLAGE, check=audit_payloads_by_policy),
     ]
-    return routes
+    return routes + aid_web_routes()
 
 
 def api_routes() -> list[Route]:

@@ -380,7 +380,7 @@ def round_cancel(*, actor: Membership, round: AllocationRound) -> AllocationRoun
 def appeal_file(*, actor: Membership, share: AllocationShare, reason: str) -> Appeal:
     """A household appeals its share, within the bylaws' window after the round was carried out."""
     policy.require(actor, "appeal.file", share)
-    round_ = share.round
+    round_ = AllocationRound.objects.get(pk=share.round_id)  # as it is now, not as cached
     if round_.status != RoundStatus.EXECUTED or share.revision != round_.revision:
         raise Conflict(_("Only a share that was handed out can be appealed."))
     window = rules_current(community_id=round_.community_id)["appeal_window_days"]

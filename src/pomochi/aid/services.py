@@ -16,7 +16,7 @@ from pomochi.communities.models import Community, Household, Membership, Resourc
 from pomochi.communities.quantities import format_quantity
 from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
-from pomochi.ledger.models import Pool
+from pomochi.ledger.models import IdempotencyRecord, Pool
 from pomochi.notify.services import notify_household
 
 
@@ -371,6 +371,28 @@ def commitment_fulfil(
         .select_related("resource", "giver_pool", "giver_household", "receiver_household")
         .get(pk=commitment.pk)
     )
+    # The aid policy (commitment.fulfil) has authorised this delivery; the ledger records it
+    # against the promise, in the confirming member's name.
+    goods = commitment.resource.kind != ResourceKind.LABOUR
+    movement = {
+        "actor": actor,
+        "cause": ledger.Cause("commitment", commitment.id),
+        "action": ("distribute" if commitment.giver_pool else "transfer") if goods else "work",
+        "resource": commitment.resource,
+        "quantity": quantity,
+        "provider_pool": commitment.giver_pool,
+        "provider_household": commitment.giver_household,
+        "receiver_household": commitment.receiver_household,
+        "idempotency_key": idempotency_key,
+    }
+    if (
+        idempotency_key is not None
+        and IdempotencyRecord.objects.filter(actor=actor, key=idempotency_key).exists()
+    ):
+        # A retry: the ledger replays the first delivery (or refuses another body); the promise,
+        # the need and the chain were updated the first time and are not touched again.
+        ledger.event_record_for_cause(**movement)
+        return commitment
     if commitment.fate:
         raise Conflict(
             _("This promise is closed (%(fate)s).") % {"fate": commitment.get_fate_display()}
@@ -382,20 +404,7 @@ def commitment_fulfil(
             % {"left": format_quantity(commitment.remaining, resource=commitment.resource)},
             field="quantity",
         )
-    # The aid policy (commitment.fulfil) has authorised this delivery; the ledger records it
-    # against the promise, in the confirming member's name.
-    goods = commitment.resource.kind != ResourceKind.LABOUR
-    ledger.event_record_for_cause(
-        actor=actor,
-        cause=ledger.Cause("commitment", commitment.id),
-        action=("distribute" if commitment.giver_pool else "transfer") if goods else "work",
-        resource=commitment.resource,
-        quantity=quantity,
-        provider_pool=commitment.giver_pool,
-        provider_household=commitment.giver_household,
-        receiver_household=commitment.receiver_household,
-        idempotency_key=idempotency_key,
-    )
+    ledger.event_record_for_cause(**movement)
     commitment.quantity_fulfilled += quantity
     fields = ["quantity_fulfilled"]
     if commitment.quantity_fulfilled >= commitment.quantity:

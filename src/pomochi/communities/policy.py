@@ -86,10 +86,25 @@ def _sees_share(actor, share) -> bool:
     )
 
 
+def _sees_commitment(actor, commitment) -> bool:
+    """A promise shows who receives help: the two households, coordinators and committee."""
+    return (
+        actor.is_coordinator
+        or actor.is_committee
+        or (
+            actor.household_id is not None
+            and actor.household_id
+            in (commitment.giver_household_id, commitment.receiver_household_id)
+        )
+    )
+
+
 def _makes_commitment(actor, proposal) -> bool:
     """Coordinators; or, where the bylaws allow it, either of the two households concerned."""
     if actor.is_coordinator:
         return True
+    if proposal.giver_household_id is None:
+        return False  # a store's stock is promised by those who may hand it out
     parties = {proposal.giver_household_id, proposal.receiver_household_id} - {None}
     return actor.household_id in parties and _rules(actor)["households_commit_directly"]
 
@@ -132,7 +147,7 @@ RULES: dict[str, Rule] = {
     "offer.view": _member,
     "offer.change": _own_household_of("household_id"),
     "commitment.make": _makes_commitment,  # target: a proposal with giver/receiver households
-    "commitment.view": _member,
+    "commitment.view": _sees_commitment,
     # The receiving household confirms a delivery, as with work: nobody credits themselves.
     "commitment.fulfil": _own_household_of("receiver_household_id"),
     "commitment.fail": _coordinator,

@@ -8,6 +8,8 @@ community_patterns = [
     path("", include("pomochi.ledger.urls")),
     path("", include("pomochi.communities.urls")),
     path("", include("pomochi.audit.urls")),
+    path("", include("pomochi.aid.urls")),
+    path("", include("pomochi.notify.urls")),
 ]
 
 urlpatterns = [

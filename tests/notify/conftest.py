@@ -1,0 +1,1 @@
+from tests.aid.conftest import needy_village  # noqa: F401  (the village with three needs)

@@ -1,0 +1,114 @@
+"""The notifications list and the unread count in the header."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils.html import escape
+
+from pomochi.aid.rounds import round_decide, round_execute, round_open
+from pomochi.communities.services import membership_add
+from pomochi.notify.context_processors import unread_notifications
+from pomochi.notify.models import Notification
+from pomochi.notify.services import notify_members
+
+
+def url(name, slug="village"):
+    return reverse(name, args=[slug])
+
+
+@pytest.fixture
+def shared_village(needy_village):
+    """The needy village after a round of 60 kg of grain by max-min, carried out."""
+    v = needy_village
+    v.round = round_open(
+        actor=v.alice,
+        pool=v.granary,
+        resource=v.grain,
+        quantity=60_000,
+        needs=[v.need_petrovs, v.need_sidorovs, v.need_orlovs],
+    )
+    round_decide(actor=v.vera, round=v.round, approve=True)
+    round_decide(actor=v.olga, round=v.round, approve=True)
+    round_execute(actor=v.alice, round=v.round)
+    return v
+
+
+def test_bob_reads_his_share_and_its_reason(client, shared_village):
+    v = shared_village
+    client.force_login(v.bob.user)
+    page = client.get(url("notifications"))
+    texts = [text for _n, text, _unread, _link in page.context["rows"]]
+    assert texts == [
+        "Your share of grain from Granary: 25 kg. You asked 30 kg; 3 households shared 60 kg "
+        "by max-min fairness; everyone's cap was 25 kg; you receive 25 kg."
+    ]
+    assert escape(texts[0]) in page.content.decode()
+    assert [link for *_rest, link in page.context["rows"]] == [url("rounds")]
+
+
+def test_the_header_count_drops_to_zero_once_the_list_is_seen(client, shared_village):
+    v = shared_village
+    client.force_login(v.bob.user)
+    home = client.get(url("community"))
+    assert home.context["unread_notifications"] == 1
+    assert home.context["notifications_url"] == url("notifications")
+    assert '<span class="count">1</span>' in home.content.decode()
+    page = client.get(url("notifications"))
+    assert [unread for _n, _t, unread, _l in page.context["rows"]] == [True]  # shown as new once
+    assert page.context["unread_notifications"] == 0  # already in the header of this page
+    assert client.get(url("community")).context["unread_notifications"] == 0
+    again = client.get(url("notifications"))
+    assert [unread for _n, _t, unread, _l in again.context["rows"]] == [False]
+    assert Notification.objects.get(recipient=v.bob).read_at is not None
+
+
+def test_each_member_sees_only_their_own_notifications(client, shared_village):
+    v = shared_village
+    client.force_login(v.vera.user)  # committee: asked to decide; no household, so no share
+    kinds = [n.kind for n, *_rest in client.get(url("notifications")).context["rows"]]
+    assert kinds == ["allocation.decide"]
+    client.force_login(v.alice.user)  # coordinator of the Ivanovs, who asked for nothing
+    kinds = [n.kind for n, *_rest in client.get(url("notifications")).context["rows"]]
+    assert kinds == ["allocation.approved"]
+    assert Notification.objects.filter(recipient=v.bob, read_at__isnull=True).count() == 1
+
+
+def test_outside_a_community_the_header_sums_every_community(rf_user, needy_village, hamlet):
+    v = needy_village
+    in_hamlet = membership_add(actor=hamlet.charlie, community=hamlet.community, user=v.bob.user)
+    notify_members(memberships=[in_hamlet], kind="appeal.filed", params={"resource": "grain"})
+    notify_members(memberships=[v.bob], kind="appeal.filed", params={"resource": "grain"})
+    notify_members(memberships=[v.bob], kind="appeal.filed", params={"resource": "grain"})
+    context = unread_notifications(rf_user(v.bob.user))
+    assert context == {
+        "unread_notifications": 3,
+        "notifications_url": url("notifications", "hamlet"),  # the first with news, by name
+    }
+    request = rf_user(v.bob.user)
+    request.membership = v.bob  # on a page of the village: the village's count only
+    assert unread_notifications(request)["unread_notifications"] == 2
+
+
+def test_no_count_for_someone_logged_out_or_in_no_community(rf_user, needy_village):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.conftest import make_user
+
+    assert unread_notifications(rf_user(AnonymousUser())) == {}
+    assert unread_notifications(rf_user(make_user("stranger"))) == {}
+
+
+def test_another_communitys_list_is_not_found(client, shared_village, hamlet):
+    client.force_login(hamlet.charlie.user)
+    assert client.get(url("notifications")).status_code == 404
+    assert client.get(url("notifications", "hamlet")).status_code == 200
+
+
+@pytest.fixture
+def rf_user():
+    def make(user):
+        request = RequestFactory().get("/")
+        request.user = user
+        return request
+
+    return make
