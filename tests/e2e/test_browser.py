@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pomochi.ledger.models import Event, Holding
+from pomochi.ledger.services import event_contribute
 
 pytestmark = pytest.mark.e2e
 
@@ -104,3 +105,22 @@ def test_another_communitys_page_is_not_found(phone, live_server, log_in, villag
     expect(phone.locator("body")).not_to_contain_text("Granary")
     response = phone.goto(f"{live_server.url}/c/village/pools/{village.granary.id}/")
     assert response.status == 404
+
+
+def test_older_movements_load_in_place(phone, live_server, log_in, village):
+    """The pager is a plain link that htmx turns into an in-place swap (and a pushed URL)."""
+    v = village
+    for quantity in range(1, 13):
+        event_contribute(
+            actor=v.alice,
+            household=v.ivanovs,
+            pool=v.granary,
+            resource=v.grain,
+            quantity=quantity * 1_000,
+        )
+    log_in(phone, "alice")
+    assert phone.locator(".events li").count() == 10
+    phone.get_by_role("link", name="Older").click()
+    phone.wait_for_url("**/c/village/?page=2")
+    assert phone.locator(".events li").count() == 2
+    assert phone.locator("h1").count() == 1  # swapped in place, not a page inside a page

@@ -22,7 +22,7 @@ from pomochi.ledger.selectors import (
 from pomochi.web.decorators import require_membership
 
 
-def _page_number(request) -> int:
+def page_number(request) -> int:
     try:
         return max(1, int(request.GET.get("page", 1)))
     except ValueError:
@@ -40,7 +40,7 @@ def seen_events(membership, page):
 @require_membership
 def pool_detail(request, community, pool_id: int):
     pool = get_object_or_404(Pool, community=community, pk=pool_id)
-    page = events_filtered(community=community, pool=pool, page=_page_number(request))
+    page = events_filtered(community=community, pool=pool, page=page_number(request))
     return render(
         request,
         "ledger/pool.html",
@@ -60,7 +60,7 @@ def household_detail(request, community, household_id: int):
     # A household's history shows what it received: private to it, coordinators, committee.
     if not policy.can(request.membership, "household.view_private", household):
         raise PermissionDenied
-    page = events_filtered(community=community, household=household, page=_page_number(request))
+    page = events_filtered(community=community, household=household, page=page_number(request))
     return render(
         request,
         "ledger/household.html",

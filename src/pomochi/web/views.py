@@ -6,7 +6,7 @@ from pomochi.audit.selectors import audit_head
 from pomochi.communities import policy
 from pomochi.communities.selectors import memberships_of_user
 from pomochi.ledger.selectors import events_filtered, pools_with_stock
-from pomochi.ledger.views import recordable_actions, seen_events
+from pomochi.ledger.views import page_number, recordable_actions, seen_events
 from pomochi.web.decorators import require_membership
 from pomochi.web.forms import ThrottledLoginForm
 
@@ -29,7 +29,7 @@ def home(request):
 @require_membership
 def community_home(request, community):
     policy.require(request.membership, "community.view", community)
-    recent = events_filtered(community=community, per_page=10)
+    recent = events_filtered(community=community, per_page=10, page=page_number(request))
     return render(
         request,
         "web/community.html",
@@ -39,6 +39,7 @@ def community_home(request, community):
             "pools": pools_with_stock(community=community),
             "head": audit_head(community=community),
             "events": seen_events(request.membership, recent),
+            "page": recent,
             "actions": recordable_actions(request.membership),
         },
     )
