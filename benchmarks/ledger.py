@@ -1,10 +1,12 @@
 """Ledger events per second: through the services, and the same SQL replayed on the bare driver.
 
     .venv/bin/python benchmarks/ledger.py [--events 2000] [--rounds 3] [--warmup 200]
+                                          [--batch 1000]
 
 For SQLite and PostgreSQL in turn (each in its own process, since Django settings are per
 process), the script builds two identical throwaway databases: migrated, one community with two
-households, grain and a granary, made by the real services; the second is a copy of the first.
+households, grain and a granary, and --batch more households to receive a batch, made by the
+real services; the second is a copy of the first.
 
 - services: N events through `event_contribute` / `event_distribute`, alternating, each its own
   transaction as the services make it, on the first database.
@@ -20,8 +22,17 @@ same work on tables of the same size. Within a round the two sides alternate in 
 machine falls on both; each side keeps its best round. ratio = services_per_s / raw_per_s, the
 share of the driver's speed the services keep; the aim is ≥ 0.5.
 
+- batch: the path of an allocation round. One call of `events_distribute_batch` gives 1 kg to
+  each of the --batch households, all in one transaction; the statements it sent (one holding
+  update, multi-row event INSERTs, the audit head, the audit entries as one executemany) are
+  replayed on the copy in one transaction, as they were sent: the audit entries with
+  executemany, the multi-row INSERTs as they are. Once as a warm-up, then once per round, each
+  side keeping its best round. batch_ratio = batch_per_s / raw_batch_per_s (distributions per
+  second); the aim is ≥ 0.5.
+
 The last line on stdout is one JSON object:
-{"sqlite": {"services_per_s", "raw_per_s", "ratio", "statements_per_event", …}, "postgresql": …}
+{"sqlite": {"services_per_s", "raw_per_s", "ratio", "statements_per_event", "batch_per_s",
+ "raw_batch_per_s", "batch_ratio", …}, "postgresql": …}
 A backend that cannot run (PostgreSQL not reachable) reports {"skipped": "why"}.
 PostgreSQL defaults to postgres://postgres@127.0.0.1:5432/pomochi_bench (--postgres-url or
 POMOCHI_BENCH_POSTGRES_URL); the script creates and drops that database and "<name>_raw".
@@ -49,6 +60,7 @@ BACKENDS = ("sqlite", "postgresql")
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/pomochi_bench"
 CONTRIBUTION = 1_500  # grams in, per contribution
 DISTRIBUTION = 1_000  # grams out, per distribution: stock only grows, nothing is refused
+BATCH_SHARE = 1_000  # grams to each household of a batch; the stock for it is put in first
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "END")
 
 # Django's SQLite cursor turns "format" placeholders into qmarks on every execute; the raw side
@@ -64,7 +76,11 @@ NOTES = (
     "during the timed services run itself, i.e. exactly what Django handed the driver, not "
     "CaptureQueriesContext's display string; the recording wrapper's small cost is counted "
     "against the services. Rates are events per second of the best round of each side; each "
-    "round alternates the two sides in stretches of `chunk` events."
+    "round alternates the two sides in stretches of `chunk` events. Batch: one "
+    "events_distribute_batch call of `batch_lines` distributions per round (after one warm-up "
+    "batch), replayed in one transaction right after it, each side after gc.collect(); rates "
+    "are distributions per second of the best round of each side; the stock the batches give "
+    "out is contributed (recorded and replayed, untimed) before the warm-up."
 )
 
 
@@ -92,6 +108,9 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=int, default=200, help="events before timing, counted")
     parser.add_argument(
+        "--batch", type=int, default=1000, help="distributions in one batch (households made)"
+    )
+    parser.add_argument(
         "--postgres-url",
         default=os.environ.get("POMOCHI_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
     )
@@ -103,8 +122,8 @@ def _arguments() -> argparse.Namespace:
         help="after timing, profile one more services round and print the top N to stderr",
     )
     args = parser.parse_args()
-    if args.events < 2 or args.rounds < 1 or args.warmup < 2 or args.chunk < 1:
-        parser.error("need --events ≥ 2, --rounds ≥ 1, --warmup ≥ 2, --chunk ≥ 1")
+    if args.events < 2 or args.rounds < 1 or args.warmup < 2 or args.chunk < 1 or args.batch < 1:
+        parser.error("need --events ≥ 2, --rounds ≥ 1, --warmup ≥ 2, --chunk ≥ 1, --batch ≥ 1")
     return args
 
 
@@ -117,6 +136,7 @@ def _run_child(backend: str, args: argparse.Namespace) -> dict:
         f"--rounds={args.rounds}",
         f"--warmup={args.warmup}",
         f"--chunk={args.chunk}",
+        f"--batch={args.batch}",
         f"--profile={args.profile}",
     ]
     # The URL goes by environment, not argv, where a password would show in the process list.
@@ -388,7 +408,7 @@ def run_backend(args: argparse.Namespace) -> dict:
         from django.db import connections
 
         call_command("migrate", verbosity=0, interactive=False)
-        village = _village()
+        village = _village(args.batch)
         connections.close_all()  # PostgreSQL cannot copy a database in use
         databases.clone()
         replayer = databases.replayer()
@@ -403,8 +423,9 @@ def run_backend(args: argparse.Namespace) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _village():
-    """One community made by the real services: two households, grain, a granary."""
+def _village(receivers: int):
+    """One community made by the real services: two households, grain, a granary; and
+    `receivers` more households for the batch."""
     from pomochi.accounts.models import User
     from pomochi.communities.services import community_create, household_create, resource_create
     from pomochi.ledger.models import PoolKind
@@ -422,6 +443,10 @@ def _village():
             **made_by, name="grain", unit="kg", kind="consumable", decimal_places=3
         ),
         "granary": pool_create(**made_by, name="Granary", kind=PoolKind.GRANARY),
+        "receivers": [
+            household_create(**made_by, name=f"Household {i:04d}", size=1 + i % 6)
+            for i in range(receivers)
+        ],
     }
 
 
@@ -522,8 +547,11 @@ def _measure(args: argparse.Namespace, village: dict, replayer, version: str) ->
             file=sys.stderr,
         )
 
+    batch = _measure_batch(args, village, replayer)
+
     if args.profile:
         _profile(village, args.events, args.profile)
+        _profile_batch(village, args.profile)
 
     services_per_s = args.events / min(r["services_s"] for r in rounds)
     raw_per_s = args.events / min(r["raw_s"] for r in rounds)
@@ -545,6 +573,7 @@ def _measure(args: argparse.Namespace, village: dict, replayer, version: str) ->
             }
             for r in rounds
         ],
+        **batch,
         "warmup_events": args.warmup,
         "chunk": args.chunk,
         "versions": (
@@ -552,6 +581,94 @@ def _measure(args: argparse.Namespace, village: dict, replayer, version: str) ->
         ),
         "notes": NOTES,
     }
+
+
+def _batch(village: dict, number: int):
+    """One allocation's worth of distributions, 1 kg to every receiving household, as a call."""
+    from pomochi.ledger.services import Cause, Line, events_distribute_batch
+
+    cause = Cause("allocation", number)
+    lines = [Line(household=h, quantity=BATCH_SHARE, cause=cause) for h in village["receivers"]]
+    common = {"actor": village["actor"], "pool": village["granary"], "resource": village["grain"]}
+    return lambda: events_distribute_batch(**common, lines=lines)
+
+
+def _measure_batch(args: argparse.Namespace, village: dict, replayer) -> dict:
+    """The batch path: one warm-up batch, then one per round, each replayed right after it in
+    one transaction on the copy. Rates are distributions per second, best round of each side."""
+    from django.db import connection
+
+    from pomochi.ledger.services import event_contribute
+
+    # The stock every batch gives out (warm-up, rounds and a profiled one), put in first.
+    recorder = Recorder()
+    recorder.next_event()
+    with connection.execute_wrapper(recorder):
+        event_contribute(
+            actor=village["actor"],
+            household=village["ivanovs"],
+            pool=village["granary"],
+            resource=village["grain"],
+            quantity=BATCH_SHARE * args.batch * (args.rounds + 2),
+        )
+    replayer.replay(replayer.prepare(recorder.events))
+    _same_state(replayer)
+
+    rounds = []
+    statements = 0
+    for number in range(args.rounds + 1):  # number 0 is the warm-up
+        call = _batch(village, number + 1)
+        recorder = Recorder()
+        recorder.next_event()
+        gc.collect()
+        with connection.execute_wrapper(recorder):
+            started = time.perf_counter()
+            call()
+            services_s = time.perf_counter() - started
+        prepared = replayer.prepare(recorder.events)
+        # What the services left behind (a thousand events, their rows) would otherwise be
+        # collected in the middle of the replay: each side starts from a collected heap.
+        gc.collect()
+        raw_s = replayer.replay(prepared)
+        _same_state(replayer)
+        statements = len(prepared[0])
+        if number == 0:
+            continue
+        rounds.append({"services_s": services_s, "raw_s": raw_s})
+        print(
+            f"[{args.backend}] batch {number}: services {args.batch / services_s:,.0f}/s,"
+            f" raw {args.batch / raw_s:,.0f}/s",
+            file=sys.stderr,
+        )
+    batch_per_s = args.batch / min(r["services_s"] for r in rounds)
+    raw_batch_per_s = args.batch / min(r["raw_s"] for r in rounds)
+    return {
+        "batch_per_s": round(batch_per_s, 1),
+        "raw_batch_per_s": round(raw_batch_per_s, 1),
+        "batch_ratio": round(batch_per_s / raw_batch_per_s, 3),
+        "batch_lines": args.batch,
+        "batch_statements": statements,
+        "batch_rounds": [
+            {
+                "batch_per_s": round(args.batch / r["services_s"], 1),
+                "raw_batch_per_s": round(args.batch / r["raw_s"], 1),
+                "ratio": round(r["raw_s"] / r["services_s"], 3),
+            }
+            for r in rounds
+        ],
+    }
+
+
+def _profile_batch(village: dict, top: int) -> None:
+    """One more batch under cProfile (not replayed, not timed), top N to stderr."""
+    call = _batch(village, 0)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
 
 
 def _profile(village: dict, count: int, top: int) -> None:

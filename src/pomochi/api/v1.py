@@ -58,6 +58,7 @@ def http_error(request, exc: HttpError):
     return error(request, exc.status_code, str(exc))
 
 
+from pomochi.aid.api import router as aid_router  # noqa: E402
 from pomochi.audit.api import router as audit_router  # noqa: E402
 from pomochi.communities.api import router as communities_router  # noqa: E402
 from pomochi.ledger.api import router as ledger_router  # noqa: E402
@@ -65,3 +66,4 @@ from pomochi.ledger.api import router as ledger_router  # noqa: E402
 api.add_router("/", communities_router)
 api.add_router("/", ledger_router)
 api.add_router("/", audit_router)
+api.add_router("/", aid_router)

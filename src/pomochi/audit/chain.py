@@ -3,15 +3,20 @@
 import hashlib
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from pomochi.audit.models import GENESIS_HASH
 
 __all__ = ["GENESIS_HASH", "canonical_json", "chain_hash", "digest", "entry_payload", "iso"]
 
 
+# json.dumps with these options would build this encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value) -> str:
     """One text per value: sorted keys, no spaces, UTF-8. Hashes depend on it: never change."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def digest(text: str) -> str:
@@ -22,6 +27,7 @@ def chain_hash(seq: int, prev_hash: str, payload_digest: str) -> str:
     return hashlib.sha256(f"{seq}|{prev_hash}|{payload_digest}".encode()).hexdigest()
 
 
+@lru_cache(maxsize=256)  # a batch stamps a thousand entries with the same moments
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 

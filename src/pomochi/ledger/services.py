@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -376,35 +377,66 @@ def events_distribute_batch(
                     "asked": format_quantity(total, resource=resource),
                 }
             )
-        values = [
-            {
-                "community_id": community_id,
-                "action": str(Action.DISTRIBUTE),
-                "resource_id": resource.id,
-                "quantity": line.quantity,
-                "provider_household_id": None,
-                "provider_pool_id": pool.id,
-                "receiver_household_id": line.household.id,
-                "receiver_pool_id": None,
-                "occurred_at": occurred_at or now,
-                "recorded_at": now,
-                "recorded_by_id": actor.id,
-                "cause_type": line.cause.type if line.cause else "",
-                "cause_id": line.cause.id if line.cause else None,
-                "reverses_id": None,
-                "note": line.note,
-            }
-            for line in lines
-        ]
+        cause_of = [(ln.cause.type, ln.cause.id) if ln.cause else ("", None) for ln in lines]
         db_occurred = adapt(occurred_at) if occurred_at else db_now
+        # One row per line, in sql.EVENT_COLUMNS order; all but four columns are the batch's own.
         ids = sql.events_insert_many(
-            cursor, [dict(v, occurred_at=db_occurred, recorded_at=db_now) for v in values]
+            cursor,
+            [
+                (
+                    community_id,
+                    Action.DISTRIBUTE.value,
+                    resource.id,
+                    line.quantity,
+                    None,
+                    pool.id,
+                    line.household.id,
+                    None,
+                    db_occurred,
+                    db_now,
+                    actor.id,
+                    cause_type,
+                    cause_id,
+                    None,
+                    line.note,
+                )
+                for line, (cause_type, cause_id) in zip(lines, cause_of, strict=True)
+            ],
         )
+        # The events as the ORM would read them back, built without Model.__init__: it costs
+        # more than the INSERT itself at this size (benchmarks/ledger.py, batch).
+        alias = cursor.db.alias
+        shared = {
+            "community_id": community_id,
+            "action": Action.DISTRIBUTE.value,
+            "resource_id": resource.id,
+            "provider_household_id": None,
+            "provider_pool_id": pool.id,
+            "receiver_pool_id": None,
+            "occurred_at": occurred_at or now,
+            "recorded_at": now,
+            "recorded_by_id": actor.id,
+            "reverses_id": None,
+        }
         events = []
-        for v in values:
-            v["id"] = ids[v["receiver_household_id"]]
-            events.append(Event.from_db(cursor.db.alias, None, [v[n] for n in _EVENT_FIELDS]))
+        for line, (cause_type, cause_id) in zip(lines, cause_of, strict=True):
+            event = Event.__new__(Event)
+            event.__dict__.update(
+                shared,
+                id=ids[line.household.id],
+                quantity=line.quantity,
+                receiver_household_id=line.household.id,
+                cause_type=cause_type,
+                cause_id=cause_id,
+                note=line.note,
+            )
+            event._state = ModelState()
+            event._state.adding, event._state.db = False, alias
+            events.append(event)
         events.sort(key=lambda e: e.id)
+        # Every entry's data is the first one's but for what varies by line (the times, the pool,
+        # the actor are the batch's): one audit_data() call, not one per event.
+        template = events[0].audit_data()
         audit_append_many(
             cursor=cursor,
             community_id=community_id,
@@ -415,8 +447,14 @@ def events_distribute_batch(
                     verb="event.distribute",
                     object_type="event",
                     object_id=e.id,
-                    data=e.audit_data(),
-                    household_id=e.household_id,
+                    data=template
+                    | {
+                        "quantity": e.quantity,
+                        "receiver_household": e.receiver_household_id,
+                        "cause": [e.cause_type, e.cause_id],
+                        "note": e.note,
+                    },
+                    household_id=e.receiver_household_id,
                 )
                 for e in events
             ],

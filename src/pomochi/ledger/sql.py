@@ -96,8 +96,10 @@ def idempotency_complete(cursor, *, actor_id: int, key: str, event_id: int) -> N
     )
 
 
-def events_insert_many(cursor, rows: list[dict], *, chunk: int = 500) -> dict[int, int]:
+def events_insert_many(cursor, rows: list[tuple], *, chunk: int = 500) -> dict[int, int]:
     """Insert many events with multi-row INSERTs; return {receiver_household_id: event id}.
+
+    Each row is a tuple of values in EVENT_COLUMNS order.
 
     Mapped by receiver rather than by position: neither database promises RETURNING in VALUES
     order, so a batch has at most one line per receiving household.
@@ -110,7 +112,7 @@ def events_insert_many(cursor, rows: list[dict], *, chunk: int = 500) -> dict[in
         cursor.execute(
             f"INSERT INTO ledger_event ({', '.join(EVENT_COLUMNS)}) VALUES {placeholders}"
             " RETURNING id, receiver_household_id",
-            [row[column] for row in part for column in EVENT_COLUMNS],
+            [value for row in part for value in row],
         )
         ids.update({household: event_id for event_id, household in cursor.fetchall()})
     return ids

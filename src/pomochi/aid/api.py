@@ -1,0 +1,773 @@
+"""Needs, offers, commitments and allocation rounds over HTTP: the same services and policy as
+the web. Quantities in bodies are decimal text in the resource's unit, as in the ledger's API."""
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from pomochi.aid import rounds, services
+from pomochi.aid.explain import rule_name, share_sentence
+from pomochi.aid.models import (
+    AllocationRound,
+    AllocationShare,
+    Appeal,
+    Commitment,
+    Decision,
+    Need,
+    Offer,
+    Urgency,
+)
+from pomochi.aid.selectors import (
+    commitments_of_household,
+    commitments_overdue,
+    matches_for_need,
+    needs_visible_to,
+    offers_open,
+    round_totals,
+    rounds_of,
+    shares_visible_to,
+)
+from pomochi.api.common import Error, FieldError, caller, get_in_community, in_community
+from pomochi.communities import policy
+from pomochi.communities.models import Household, ResourceType
+from pomochi.communities.quantities import format_quantity
+from pomochi.communities.selectors import rules_current
+from pomochi.ledger.api import Amount, IdempotencyKey, amount
+from pomochi.ledger.models import Pool
+
+router = Router(tags=["aid"])
+
+READ = {200: None, 401: Error, 403: Error, 404: Error, 422: Error}
+ACTED = {200: None, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}  # no body
+CHANGED = ACTED | {400: Error}  # 400: a body that is not JSON
+CREATED = {201: None, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def responses(codes: dict, schema) -> dict:
+    return {code: schema if out is None else out for code, out in codes.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Needs
+
+
+class NeedOut(Schema):
+    id: int
+    household: int
+    household_name: str
+    resource: int
+    quantity: int
+    amount: str
+    urgency: str
+    needed_by: date | None
+    note: str
+    quantity_met: int
+    met: str
+    remaining: int
+    state: str
+    created_at: datetime
+    created_by: int
+    withdrawn_at: datetime | None
+
+
+class NeedIn(Schema):
+    household: int | None = None  # the caller's own household if left out
+    resource: int
+    quantity: Amount
+    urgency: Urgency = Urgency.ROUTINE
+    needed_by: date | None = None
+    note: str = ""
+
+
+class NeedEditIn(Schema):
+    quantity: Amount | None = None
+    urgency: Urgency | None = None
+    needed_by: date | None = None
+    note: str | None = None
+
+
+def need_out(need: Need, today: date | None = None) -> NeedOut:
+    fmt = need.resource.format
+    return NeedOut(
+        id=need.id,
+        household=need.household_id,
+        household_name=need.household.name,
+        resource=need.resource_id,
+        quantity=need.quantity,
+        amount=fmt(need.quantity),
+        urgency=need.urgency,
+        needed_by=need.needed_by,
+        note=need.note,
+        quantity_met=need.quantity_met,
+        met=fmt(need.quantity_met),
+        remaining=need.remaining,
+        state=need.state(today or timezone.localdate()),
+        created_at=need.created_at,
+        created_by=need.created_by_id,
+        withdrawn_at=need.withdrawn_at,
+    )
+
+
+def _household(community, membership, pk: int | None) -> Household:
+    """The household named in the body, or the caller's own."""
+    if pk is None:
+        if membership.household is None:
+            raise FieldError("household", _("Say which household this is for."))
+        return membership.household
+    return in_community(Household, community, pk, field="household")
+
+
+def _resource(community, pk: int) -> ResourceType:
+    return in_community(ResourceType, community, pk, field="resource")
+
+
+def _need(community, membership, need_id: int) -> Need:
+    need = get_in_community(
+        Need.objects.select_related("household", "resource"), community, need_id
+    )
+    policy.require(membership, "need.view", need)
+    return need
+
+
+@router.get("/communities/{slug}/needs", response=responses(READ, list[NeedOut]))
+def list_needs(request, slug: str, include_closed: bool = False):
+    """Needs the caller may see: their household's; all for coordinators and the committee."""
+    community, membership = caller(request, slug)
+    today = timezone.localdate()
+    needs = needs_visible_to(actor=membership, community=community, include_closed=include_closed)
+    return [need_out(n, today) for n in needs]
+
+
+@router.post("/communities/{slug}/needs", response=responses(CREATED, NeedOut))
+def post_need(request, slug: str, body: NeedIn):
+    community, membership = caller(request, slug)
+    resource = _resource(community, body.resource)
+    need = services.need_post(
+        actor=membership,
+        community=community,
+        household=_household(community, membership, body.household),
+        resource=resource,
+        quantity=amount(body.quantity, resource),
+        urgency=body.urgency,
+        needed_by=body.needed_by,
+        note=body.note,
+    )
+    return Status(201, need_out(need))
+
+
+@router.get("/communities/{slug}/needs/{need_id}", response=responses(READ, NeedOut))
+def get_need(request, slug: str, need_id: int):
+    community, membership = caller(request, slug)
+    return need_out(_need(community, membership, need_id))
+
+
+@router.patch("/communities/{slug}/needs/{need_id}", response=responses(CHANGED, NeedOut))
+def edit_need(request, slug: str, need_id: int, body: NeedEditIn):
+    community, membership = caller(request, slug)
+    need = _need(community, membership, need_id)
+    need = services.need_edit(
+        actor=membership,
+        need=need,
+        quantity=None if body.quantity is None else amount(body.quantity, need.resource),
+        urgency=body.urgency,
+        needed_by=body.needed_by,
+        note=body.note,
+    )
+    return need_out(need)
+
+
+@router.post("/communities/{slug}/needs/{need_id}/withdraw", response=responses(ACTED, NeedOut))
+def withdraw_need(request, slug: str, need_id: int):
+    community, membership = caller(request, slug)
+    need = services.need_withdraw(actor=membership, need=_need(community, membership, need_id))
+    return need_out(need)
+
+
+class MatchOut(Schema):
+    source: str  # "offer" or "pool"
+    offer: int | None
+    household: int | None
+    pool: int | None
+    name: str
+    available: int
+    available_amount: str
+    covers: int
+    covers_amount: str
+    reason: str
+
+
+@router.get("/communities/{slug}/needs/{need_id}/matches", response=responses(READ, list[MatchOut]))
+def list_matches(request, slug: str, need_id: int):
+    """Offers and pool stock that can meet the need, best first, each with its reason."""
+    community, membership = caller(request, slug)
+    need = _need(community, membership, need_id)
+    fmt = need.resource.format
+    return [
+        MatchOut(
+            source="offer" if m.offer else "pool",
+            offer=m.offer.id if m.offer else None,
+            household=m.offer.household_id if m.offer else None,
+            pool=m.holding.pool_id if m.holding else None,
+            name=str(m.source),
+            available=m.available,
+            available_amount=fmt(m.available),
+            covers=m.covers,
+            covers_amount=fmt(m.covers),
+            reason=m.reason,
+        )
+        for m in matches_for_need(need=need)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Offers
+
+
+class OfferOut(Schema):
+    id: int
+    household: int
+    household_name: str
+    resource: int
+    quantity: int
+    amount: str
+    skill: str
+    available_from: date | None
+    available_until: date | None
+    note: str
+    quantity_committed: int
+    remaining: int
+    remaining_amount: str
+    state: str
+    created_at: datetime
+    withdrawn_at: datetime | None
+
+
+class OfferIn(Schema):
+    household: int | None = None  # the caller's own household if left out
+    resource: int
+    quantity: Amount
+    skill: str = ""
+    available_from: date | None = None
+    available_until: date | None = None
+    note: str = ""
+
+
+def offer_out(offer: Offer, today: date | None = None) -> OfferOut:
+    fmt = offer.resource.format
+    return OfferOut(
+        id=offer.id,
+        household=offer.household_id,
+        household_name=offer.household.name,
+        resource=offer.resource_id,
+        quantity=offer.quantity,
+        amount=fmt(offer.quantity),
+        skill=offer.skill,
+        available_from=offer.available_from,
+        available_until=offer.available_until,
+        note=offer.note,
+        quantity_committed=offer.quantity_committed,
+        remaining=offer.remaining,
+        remaining_amount=fmt(offer.remaining),
+        state=offer.state(today or timezone.localdate()),
+        created_at=offer.created_at,
+        withdrawn_at=offer.withdrawn_at,
+    )
+
+
+@router.get("/communities/{slug}/offers", response=responses(READ, list[OfferOut]))
+def list_offers(request, slug: str, include_closed: bool = False):
+    """Open offers (visible to the whole community); with include_closed, every offer."""
+    community, _m = caller(request, slug)
+    today = timezone.localdate()
+    if include_closed:
+        offers = Offer.objects.filter(community=community).select_related("household", "resource")
+    else:
+        offers = offers_open(community=community, today=today)
+    return [offer_out(o, today) for o in offers]
+
+
+@router.post("/communities/{slug}/offers", response=responses(CREATED, OfferOut))
+def post_offer(request, slug: str, body: OfferIn):
+    community, membership = caller(request, slug)
+    resource = _resource(community, body.resource)
+    offer = services.offer_post(
+        actor=membership,
+        community=community,
+        household=_household(community, membership, body.household),
+        resource=resource,
+        quantity=amount(body.quantity, resource),
+        skill=body.skill,
+        available_from=body.available_from,
+        available_until=body.available_until,
+        note=body.note,
+    )
+    return Status(201, offer_out(offer))
+
+
+@router.post("/communities/{slug}/offers/{offer_id}/withdraw", response=responses(ACTED, OfferOut))
+def withdraw_offer(request, slug: str, offer_id: int):
+    community, membership = caller(request, slug)
+    offer = get_in_community(
+        Offer.objects.select_related("household", "resource"), community, offer_id
+    )
+    offer = services.offer_withdraw(actor=membership, offer=offer)
+    return offer_out(offer)
+
+
+# ---------------------------------------------------------------------------------------------
+# Commitments
+
+
+class CommitmentOut(Schema):
+    id: int
+    need: int | None
+    offer: int | None
+    giver_household: int | None
+    giver_pool: int | None
+    receiver_household: int
+    resource: int
+    quantity: int
+    amount: str
+    quantity_fulfilled: int
+    fulfilled: str
+    remaining: int
+    due_on: date
+    state: str
+    fate: str
+    fate_at: datetime | None
+    fate_note: str
+    created_at: datetime
+    created_by: int
+
+
+class CommitmentIn(Schema):
+    receiver: int
+    resource: int
+    quantity: Amount
+    due_on: date
+    giver_household: int | None = None
+    giver_pool: int | None = None
+    need: int | None = None
+    offer: int | None = None
+
+
+class FulfilmentIn(Schema):
+    quantity: Amount
+
+
+class FailureIn(Schema):
+    excused: bool = False
+    reason: str
+
+
+def commitment_out(c: Commitment, today: date | None = None) -> CommitmentOut:
+    fmt = c.resource.format
+    return CommitmentOut(
+        id=c.id,
+        need=c.need_id,
+        offer=c.offer_id,
+        giver_household=c.giver_household_id,
+        giver_pool=c.giver_pool_id,
+        receiver_household=c.receiver_household_id,
+        resource=c.resource_id,
+        quantity=c.quantity,
+        amount=fmt(c.quantity),
+        quantity_fulfilled=c.quantity_fulfilled,
+        fulfilled=fmt(c.quantity_fulfilled),
+        remaining=c.remaining,
+        due_on=c.due_on,
+        state=c.state(today or timezone.localdate()),
+        fate=c.fate,
+        fate_at=c.fate_at,
+        fate_note=c.fate_note,
+        created_at=c.created_at,
+        created_by=c.created_by_id,
+    )
+
+
+def _commitment(community, commitment_id: int) -> Commitment:
+    return get_in_community(Commitment.objects.select_related("resource"), community, commitment_id)
+
+
+@router.get("/communities/{slug}/commitments", response=responses(READ, list[CommitmentOut]))
+def list_commitments(request, slug: str, overdue: bool = False):
+    """Coordinators and the committee see every promise; a member, their household's (given or
+    received). With overdue=1, only those past their date and still open."""
+    community, membership = caller(request, slug)
+    today = timezone.localdate()
+    if policy.can(membership, "commitment.list_overdue", community):
+        if overdue:
+            found = commitments_overdue(community=community, today=today)
+        else:
+            found = Commitment.objects.filter(community=community).select_related("resource")
+    elif membership.household_id is not None:
+        found = commitments_of_household(household=membership.household)
+        if overdue:
+            found = found.filter(fate="", due_on__lt=today)
+    else:
+        found = Commitment.objects.none()
+    return [commitment_out(c, today) for c in found]
+
+
+@router.post("/communities/{slug}/commitments", response=responses(CREATED, CommitmentOut))
+def make_commitment(request, slug: str, body: CommitmentIn):
+    community, membership = caller(request, slug)
+    resource = _resource(community, body.resource)
+    commitment = services.commitment_make(
+        actor=membership,
+        community=community,
+        receiver=in_community(Household, community, body.receiver, field="receiver"),
+        resource=resource,
+        quantity=amount(body.quantity, resource),
+        due_on=body.due_on,
+        giver_household=in_community(
+            Household, community, body.giver_household, field="giver_household"
+        ),
+        giver_pool=in_community(Pool, community, body.giver_pool, field="giver_pool"),
+        need=in_community(Need, community, body.need, field="need"),
+        offer=in_community(Offer, community, body.offer, field="offer"),
+    )
+    return Status(201, commitment_out(commitment))
+
+
+@router.post(
+    "/communities/{slug}/commitments/{commitment_id}/fulfilments",
+    response=responses(CREATED, CommitmentOut),
+)
+def post_fulfilment(
+    request,
+    slug: str,
+    commitment_id: int,
+    body: FulfilmentIn,
+    idempotency_key: str | None = IdempotencyKey,
+):
+    """A delivery against the promise, confirmed by the receiving household (or a coordinator);
+    a retry with the same Idempotency-Key is recorded once."""
+    community, membership = caller(request, slug)
+    commitment = _commitment(community, commitment_id)
+    commitment = services.commitment_fulfil(
+        actor=membership,
+        commitment=commitment,
+        quantity=amount(body.quantity, commitment.resource),
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, commitment_out(commitment))
+
+
+@router.post(
+    "/communities/{slug}/commitments/{commitment_id}/fail",
+    response=responses(CHANGED, CommitmentOut),
+)
+def fail_commitment(request, slug: str, commitment_id: int, body: FailureIn):
+    community, membership = caller(request, slug)
+    commitment = services.commitment_fail(
+        actor=membership,
+        commitment=_commitment(community, commitment_id),
+        excused=body.excused,
+        reason=body.reason,
+    )
+    return commitment_out(commitment)
+
+
+# ---------------------------------------------------------------------------------------------
+# Allocation rounds
+
+
+class TotalsOut(Schema):
+    households: int
+    asked: int
+    asked_amount: str
+    shared: int
+    shared_amount: str
+
+
+class RoundOut(Schema):
+    id: int
+    pool: int
+    pool_name: str
+    resource: int
+    resource_name: str
+    quantity: int
+    amount: str
+    rule: str
+    rule_name: str
+    revision: int
+    status: str
+    note: str
+    created_at: datetime
+    executed_at: datetime | None
+    totals: TotalsOut
+
+
+class DecisionOut(Schema):
+    member: int
+    decision: str
+    note: str
+    at: datetime
+
+
+class AppealOut(Schema):
+    id: int
+    round: int
+    share: int
+    household: int
+    reason: str
+    created_at: datetime
+    decision: str
+    decision_note: str
+    decided_at: datetime | None
+
+
+class ShareOut(Schema):
+    id: int
+    household: int
+    household_name: str
+    need: int
+    asked: int
+    asked_amount: str
+    share: int
+    amount: str
+    why: str
+    appeal: AppealOut | None
+
+
+class RoundDetailOut(RoundOut):
+    quorum: int
+    approvals: int
+    rejections: int
+    decisions: list[DecisionOut]
+    # Only the shares the caller may see: their own household's, or all for coordinators and
+    # the committee (or for everyone, if the bylaws make needs public).
+    shares: list[ShareOut]
+
+
+class RoundIn(Schema):
+    pool: int
+    resource: int
+    quantity: Amount
+    needs: list[int]
+    rule: str | None = None  # the bylaws' default if left out
+    note: str = ""
+
+
+class RevisionIn(Schema):
+    quantity: Amount | None = None
+    needs: list[int] | None = None
+    rule: str | None = None
+
+
+class DecisionIn(Schema):
+    decision: Decision
+    note: str = ""
+
+
+class AppealIn(Schema):
+    reason: str
+
+
+class AppealDecisionIn(Schema):
+    upheld: bool
+    note: str
+
+
+def round_out(round_: AllocationRound, membership) -> dict:
+    totals = round_totals(round=round_)
+    fmt = round_.resource.format
+    return {
+        "id": round_.id,
+        "pool": round_.pool_id,
+        "pool_name": round_.pool.name,
+        "resource": round_.resource_id,
+        "resource_name": round_.resource.name,
+        "quantity": round_.quantity,
+        "amount": fmt(round_.quantity),
+        "rule": round_.rule,
+        "rule_name": rule_name(round_.rule),
+        "revision": round_.revision,
+        "status": round_.status,
+        # Coordinators write the note for the committee; it may name who needs what.
+        "note": round_.note if policy.can(membership, "round.view_shares", round_) else "",
+        "created_at": round_.created_at,
+        "executed_at": round_.executed_at,
+        "totals": TotalsOut(
+            households=totals["households"],
+            asked=totals["asked"],
+            asked_amount=totals["asked_text"],
+            shared=totals["shared"],
+            shared_amount=totals["shared_text"],
+        ),
+    }
+
+
+def appeal_out(appeal: Appeal) -> AppealOut:
+    return AppealOut(
+        id=appeal.id,
+        round=appeal.round_id,
+        share=appeal.share_id,
+        household=appeal.household_id,
+        reason=appeal.reason,
+        created_at=appeal.created_at,
+        decision=appeal.decision,
+        decision_note=appeal.decision_note,
+        decided_at=appeal.decided_at,
+    )
+
+
+def round_detail(round_: AllocationRound, membership) -> RoundDetailOut:
+    resource = round_.resource
+    decisions = list(round_.decisions.filter(revision=round_.revision).order_by("at", "id"))
+    shares = shares_visible_to(actor=membership, round=round_)
+    appeals = {a.share_id: a for a in Appeal.objects.filter(share__in=[s.id for s in shares])}
+    return RoundDetailOut(
+        **round_out(round_, membership),
+        quorum=rules_current(community_id=round_.community_id)["approval_quorum"],
+        approvals=sum(d.decision == Decision.APPROVE for d in decisions),
+        rejections=sum(d.decision == Decision.REJECT for d in decisions),
+        decisions=[
+            DecisionOut(member=d.member_id, decision=d.decision, note=d.note, at=d.at)
+            for d in decisions
+        ],
+        shares=[
+            ShareOut(
+                id=s.id,
+                household=s.household_id,
+                household_name=s.household.name,
+                need=s.need_id,
+                asked=s.asked,
+                asked_amount=format_quantity(s.asked, resource=resource),
+                share=s.share,
+                amount=format_quantity(s.share, resource=resource),
+                why=share_sentence(s, resource),
+                # An appeal's reason is household data: the household, coordinators, committee.
+                appeal=appeal_out(appeals[s.id])
+                if s.id in appeals and policy.can(membership, "household.view_private", s.household)
+                else None,
+            )
+            for s in shares
+        ],
+    )
+
+
+def _round(community, round_id: int) -> AllocationRound:
+    return get_in_community(rounds_of(community=community), community, round_id)
+
+
+def _needs(community, ids: list[int]) -> list[Need]:
+    return [in_community(Need, community, pk, field="needs") for pk in ids]
+
+
+@router.get("/communities/{slug}/rounds", response=responses(READ, list[RoundOut]))
+def list_rounds(request, slug: str):
+    """Every round with its rule and totals; who needed what is on each round's page, for those
+    who may see it."""
+    community, membership = caller(request, slug)
+    return [RoundOut(**round_out(r, membership)) for r in rounds_of(community=community)]
+
+
+@router.post("/communities/{slug}/rounds", response=responses(CREATED, RoundDetailOut))
+def open_round(request, slug: str, body: RoundIn):
+    community, membership = caller(request, slug)
+    # Asked first, so needs named in the body are not looked up for those who may not open one.
+    policy.require(membership, "round.open", community)
+    resource = _resource(community, body.resource)
+    round_ = rounds.round_open(
+        actor=membership,
+        pool=in_community(Pool, community, body.pool, field="pool"),
+        resource=resource,
+        quantity=amount(body.quantity, resource),
+        needs=_needs(community, body.needs),
+        rule=body.rule,
+        note=body.note,
+    )
+    return Status(201, round_detail(round_, membership))
+
+
+@router.get("/communities/{slug}/rounds/{round_id}", response=responses(READ, RoundDetailOut))
+def get_round(request, slug: str, round_id: int):
+    community, membership = caller(request, slug)
+    return round_detail(_round(community, round_id), membership)
+
+
+@router.post(
+    "/communities/{slug}/rounds/{round_id}/decisions",
+    response=responses(CREATED, RoundDetailOut),
+)
+def post_decision(request, slug: str, round_id: int, body: DecisionIn):
+    community, membership = caller(request, slug)
+    round_ = rounds.round_decide(
+        actor=membership,
+        round=_round(community, round_id),
+        approve=body.decision == Decision.APPROVE,
+        note=body.note,
+    )
+    return Status(201, round_detail(round_, membership))
+
+
+@router.post(
+    "/communities/{slug}/rounds/{round_id}/revisions",
+    response=responses(CREATED, RoundDetailOut),
+)
+def post_revision(request, slug: str, round_id: int, body: RevisionIn):
+    """Edit a draft or rejected round: a new revision, shares recomputed, decisions afresh."""
+    community, membership = caller(request, slug)
+    round_ = _round(community, round_id)
+    policy.require(membership, "round.edit", round_)
+    round_ = rounds.round_edit(
+        actor=membership,
+        round=round_,
+        quantity=None if body.quantity is None else amount(body.quantity, round_.resource),
+        needs=None if body.needs is None else _needs(community, body.needs),
+        rule=body.rule,
+    )
+    return Status(201, round_detail(round_, membership))
+
+
+@router.post(
+    "/communities/{slug}/rounds/{round_id}/execution",
+    response=responses(ACTED, RoundDetailOut),
+)
+def execute_round(request, slug: str, round_id: int):
+    """Carry out an approved round: every share distributed in one transaction, or none."""
+    community, membership = caller(request, slug)
+    round_ = rounds.round_execute(actor=membership, round=_round(community, round_id))
+    return round_detail(round_, membership)
+
+
+@router.post(
+    "/communities/{slug}/rounds/{round_id}/cancel", response=responses(ACTED, RoundDetailOut)
+)
+def cancel_round(request, slug: str, round_id: int):
+    community, membership = caller(request, slug)
+    round_ = rounds.round_cancel(actor=membership, round=_round(community, round_id))
+    return round_detail(round_, membership)
+
+
+@router.post(
+    "/communities/{slug}/shares/{share_id}/appeals", response=responses(CREATED, AppealOut)
+)
+def post_appeal(request, slug: str, share_id: int, body: AppealIn):
+    community, membership = caller(request, slug)
+    share = get_object_or_404(
+        AllocationShare.objects.select_related("round", "household"),
+        round__community=community,
+        pk=share_id,
+    )
+    appeal = rounds.appeal_file(actor=membership, share=share, reason=body.reason)
+    return Status(201, appeal_out(appeal))
+
+
+@router.post(
+    "/communities/{slug}/appeals/{appeal_id}/decision", response=responses(CHANGED, AppealOut)
+)
+def decide_appeal(request, slug: str, appeal_id: int, body: AppealDecisionIn):
+    community, membership = caller(request, slug)
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("round__resource"), round__community=community, pk=appeal_id
+    )
+    appeal = rounds.appeal_decide(
+        actor=membership, appeal=appeal, upheld=body.upheld, note=body.note
+    )
+    return appeal_out(appeal)
