@@ -397,9 +397,11 @@ def build_aid_world(v, h):
     need_sidorovs  nobody's online; a promise from the Granary answers it; in the draft round
     offer_petrovs  bob's: two hours of carpentry
     promise_petrovs, promise_sidorovs   1 kg from the Granary each
-    round          a draft of 2 kg among the Sidorovs and the Orlovs
+    round          a draft of 2 kg among the Sidorovs and the Orlovs, with a note naming the
+                   Sidorovs (for coordinators and the committee only)
     round_approved approved by vera and olga, not yet carried out
     round_done     carried out among the Petrovs and the Ivanovs; the Ivanovs appealed
+    share_petrovs, share_ivanovs   their shares in round_done (only the Ivanovs' appealed)
     hamlet_need    of the hamlet, for the 404s
     """
     grain, due = v.grain, timezone.localdate() + timedelta(days=3)
@@ -443,6 +445,7 @@ def build_aid_world(v, h):
         resource=grain,
         quantity=2_000,
         needs=[v.need_sidorovs, need_orlovs],
+        note="the Sidorovs first: their roof fell in",
     )
     v.round_approved = round_open(
         actor=v.alice, pool=v.granary, resource=grain, quantity=1_000, needs=[need_orlovs]
@@ -459,8 +462,10 @@ def build_aid_world(v, h):
     for member in (v.vera, v.olga):
         round_decide(actor=member, round=v.round_done, approve=True)
     v.round_done = round_execute(actor=v.alice, round=v.round_done)
-    ivanovs_share = v.round_done.shares.get(household=v.ivanovs)
-    v.appeal = appeal_file(actor=v.alice, share=ivanovs_share, reason="we are six now")
+    v.share_petrovs = v.round_done.shares.get(household=v.petrovs)
+    v.share_ivanovs = v.round_done.shares.get(household=v.ivanovs)
+    v.share_sidorovs = v.round.shares.get(household=v.sidorovs)  # of the draft: not handed out
+    v.appeal = appeal_file(actor=v.alice, share=v.share_ivanovs, reason="we are six now")
     v.hamlet_need = need_post(
         actor=h.charlie,
         community=h.community,
@@ -841,6 +846,355 @@ def shares_by_policy(response, w, role):
 def own_notifications(response, w, role):
     member = membership_of(w, role)
     assert all(n.recipient_id == member.id for n, *_rest in response.context["rows"])
+
+
+NAMES_OF_OTHERS = ("Sidorovs", "Orlovs", "Ivanovs")
+
+
+def api_needs_by_policy(response, w, role):
+    """Bob lists his household's needs only; coordinators and the committee see every one."""
+    needs = {n["id"]: n for n in response.json()}
+    assert w.hamlet_need.id not in needs
+    if role == "member":
+        assert {n["household"] for n in needs.values()} == {w.petrovs.id}
+        assert w.need_petrovs.id in needs
+        assert not any(name in html(response) for name in NAMES_OF_OTHERS)
+    else:
+        assert {w.need_petrovs.id, w.need_sidorovs.id} <= set(needs)
+        assert "Sidorovs" in {n["household_name"] for n in needs.values()}
+
+
+def api_commitments_by_policy(response, w, role):
+    """Bob lists the promises his household gives or receives; the others see every one."""
+    found = {c["id"]: c for c in response.json()}
+    if role == "member":
+        assert set(found) == {w.promise_petrovs.id}
+        for c in found.values():
+            assert w.petrovs.id in (c["receiver_household"], c["giver_household"])
+    else:
+        assert {w.promise_petrovs.id, w.promise_sidorovs.id} <= set(found)
+
+
+def api_rounds_totals_only(response, w, role):
+    """The list of rounds: totals for all; the note (it names the Sidorovs) only for those who
+    see the shares; no household's name for bob."""
+    rounds = {r["id"]: r for r in response.json()}
+    assert {w.round.id, w.round_approved.id, w.round_done.id} <= set(rounds)
+    assert rounds[w.round.id]["totals"]["households"] == 2
+    if role == "member":
+        assert rounds[w.round.id]["note"] == ""
+        assert not any(name in html(response) for name in NAMES_OF_OTHERS)
+    else:
+        assert "Sidorovs" in rounds[w.round.id]["note"]
+
+
+def api_round_shares(households: dict[str, tuple[str, ...]]):
+    """A round's shares: `households` maps "member" and "others" to the names each sees."""
+
+    def check(response, w, role):
+        body = response.json()
+        names = tuple(s["household_name"] for s in body["shares"])
+        assert names == households["member" if role == "member" else "others"], (role, names)
+        if role == "member":
+            assert body["note"] == ""
+            assert all(s["appeal"] is None for s in body["shares"])
+            assert not any(name in html(response) for name in NAMES_OF_OTHERS)
+        elif "Ivanovs" in names:  # the Ivanovs' appeal, for those who see household data
+            ivanovs = next(s for s in body["shares"] if s["household_name"] == "Ivanovs")
+            assert ivanovs["appeal"]["reason"] == "we are six now"
+
+    return check
+
+
+def aid_api_routes() -> list[Route]:
+    grain, labour = pk("grain"), pk("labour")
+    need = lambda name: VILLAGE | {"need_id": pk(name)}  # noqa: E731
+    offer = lambda name: VILLAGE | {"offer_id": pk(name)}  # noqa: E731
+    promise = lambda name: VILLAGE | {"commitment_id": pk(name)}  # noqa: E731
+    round_ = lambda name: VILLAGE | {"round_id": pk(name)}  # noqa: E731
+    share = lambda name: VILLAGE | {"share_id": pk(name)}  # noqa: E731
+    coordinator, committee = ("coordinator",), ("committee",)
+    soon = lambda w, role: (timezone.localdate() + timedelta(days=3)).isoformat()  # noqa: E731
+    own = own_household
+    ids = lambda *names: lambda w, role: [getattr(w, n).id for n in names]  # noqa: E731
+
+    def act(name, expect, kwargs=VILLAGE, body=None, variant="", method="POST", check=None):
+        data = {} if body is None else body
+        return Route(
+            f"api-v1:{name}",
+            expect,
+            kwargs=kwargs,
+            method=method,
+            data=data,
+            variant=variant,
+            check=check,
+        )
+
+    # An empty body fails validation before the community is looked up (see api_routes).
+    empty = api(422, outsider=422)
+    need_body = {"resource": grain, "quantity": "2.5", "urgency": "soon"}
+    offer_body = {"resource": labour, "quantity": "1", "skill": "carpentry"}
+    promise_body = {"resource": grain, "quantity": "1", "due_on": soon}
+    round_body = {"pool": pk("granary"), "resource": grain, "quantity": "1", "rule": "max_min"}
+    return [
+        # --- needs: private to the household, coordinators and the committee ----------------
+        act("list_needs", api(), method="GET", check=api_needs_by_policy),
+        act(
+            "list_needs",
+            api(),
+            body={"include_closed": "true"},
+            method="GET",
+            variant="closed too",
+            check=api_needs_by_policy,
+        ),
+        act("post_need", api(201, committee=403), body=need_body | {"household": own}),
+        # Left out, the household is the caller's own; vera has none.
+        act(
+            "post_need",
+            api(201, committee=422),
+            body=need_body,
+            variant="no household named",
+            check=field_named("household"),
+        ),
+        act(
+            "post_need",
+            api(201, member=403, committee=403),
+            body=need_body | {"household": pk("sidorovs")},
+            variant="for another household",
+        ),
+        act(
+            "post_need",
+            api(422),
+            body=need_body | {"household": pk("kuznetsovs")},
+            variant="for another community's household",
+            check=field_named("household"),
+        ),
+        act("post_need", empty, variant="empty"),
+        act("get_need", api(), need("need_petrovs"), method="GET", variant="bob's own"),
+        act("get_need", api(member=403), need("need_sidorovs"), method="GET", variant="another's"),
+        act("get_need", api(404), need("hamlet_need"), method="GET", variant="another community's"),
+        act(
+            "edit_need",
+            api(committee=403),
+            need("need_petrovs"),
+            body={"quantity": "3", "urgency": "urgent"},
+            method="PATCH",
+            variant="bob's own",
+        ),
+        act(
+            "edit_need",
+            api(409, member=403, committee=403),
+            need("need_sidorovs"),
+            body={"quantity": "3"},
+            method="PATCH",
+            variant="already promised",
+        ),
+        act(
+            "edit_need",
+            api(404),
+            need("hamlet_need"),
+            body={"quantity": "3"},
+            method="PATCH",
+            variant="another community's",
+        ),
+        act("withdraw_need", api(committee=403), need("need_petrovs"), variant="bob's own"),
+        act(
+            "withdraw_need",
+            api(member=403, committee=403),
+            need("need_sidorovs"),
+            variant="another's",
+        ),
+        act("withdraw_need", api(404), need("hamlet_need"), variant="another community's"),
+        act("list_matches", api(), need("need_petrovs"), method="GET", variant="bob's own"),
+        act(
+            "list_matches",
+            api(member=403),
+            need("need_sidorovs"),
+            method="GET",
+            variant="another's",
+        ),
+        act(
+            "list_matches",
+            api(404),
+            need("hamlet_need"),
+            method="GET",
+            variant="another community's",
+        ),
+        # --- offers: the whole community sees them ------------------------------------------
+        act("list_offers", api(), method="GET"),
+        act("post_offer", api(201, committee=403), body=offer_body | {"household": own}),
+        act(
+            "post_offer",
+            api(201, committee=422),
+            body=offer_body,
+            variant="no household named",
+            check=field_named("household"),
+        ),
+        act(
+            "post_offer",
+            api(201, member=403, committee=403),
+            body=offer_body | {"household": pk("sidorovs")},
+            variant="for another household",
+        ),
+        act("post_offer", empty, variant="empty"),
+        act("withdraw_offer", api(committee=403), offer("offer_petrovs"), variant="bob's"),
+        # --- commitments: private to their two households, coordinators and the committee ---
+        act("list_commitments", api(), method="GET", check=api_commitments_by_policy),
+        act(
+            "make_commitment",
+            api(201, allowed=coordinator),
+            body=promise_body
+            | {"receiver": pk("petrovs"), "giver_pool": pk("granary"), "need": pk("need_petrovs")},
+            variant="from the Granary",
+        ),
+        # The bylaws leave promises between households to coordinators (by default).
+        act(
+            "make_commitment",
+            api(201, allowed=coordinator),
+            body=promise_body | {"receiver": pk("sidorovs"), "giver_household": own},
+            variant="from own household",
+        ),
+        act(
+            "make_commitment",
+            api(422),
+            body=promise_body | {"receiver": pk("kuznetsovs"), "giver_pool": pk("granary")},
+            variant="to another community's household",
+            check=field_named("receiver"),
+        ),
+        act("make_commitment", empty, variant="empty"),
+        act(
+            "post_fulfilment",
+            api(201, committee=403),  # the receiving household or a coordinator confirms
+            promise("promise_petrovs"),
+            body={"quantity": "0.5"},
+            variant="to bob",
+        ),
+        act(
+            "post_fulfilment",
+            api(201, member=403, committee=403),
+            promise("promise_sidorovs"),
+            body={"quantity": "0.5"},
+            variant="to another household",
+        ),
+        act("post_fulfilment", empty, promise("promise_petrovs"), variant="empty"),
+        act(
+            "fail_commitment",
+            api(allowed=coordinator),
+            promise("promise_petrovs"),
+            body={"excused": True, "reason": "the giver fell ill"},
+        ),
+        act("fail_commitment", empty, promise("promise_petrovs"), variant="empty"),
+        # --- rounds: totals for all, shares by share.view -----------------------------------
+        act("list_rounds", api(), method="GET", check=api_rounds_totals_only),
+        act(
+            "open_round",
+            api(201, allowed=coordinator),
+            body=round_body | {"needs": ids("need_petrovs")},
+        ),
+        # Who may not open a round learns nothing of the needs named.
+        act(
+            "open_round",
+            api(403, coordinator=422),
+            body=round_body | {"needs": ids("hamlet_need")},
+            variant="another community's need",
+            check=field_named("needs"),
+        ),
+        act("open_round", empty, variant="empty"),
+        act(
+            "get_round",
+            api(),
+            round_("round"),
+            method="GET",
+            variant="draft, among the Sidorovs and the Orlovs",
+            check=api_round_shares({"member": (), "others": ("Orlovs", "Sidorovs")}),
+        ),
+        act(
+            "get_round",
+            api(),
+            round_("round_done"),
+            method="GET",
+            variant="carried out, among the Petrovs and the Ivanovs",
+            check=api_round_shares({"member": ("Petrovs",), "others": ("Ivanovs", "Petrovs")}),
+        ),
+        act(
+            "get_round",
+            api(404),
+            VILLAGE | {"round_id": 999_999},
+            method="GET",
+            variant="no such",
+        ),
+        act(
+            "post_decision",
+            api(201, allowed=committee),
+            round_("round"),
+            body={"decision": "approve"},
+        ),
+        act(
+            "post_decision",
+            api(409, allowed=committee),
+            round_("round_done"),
+            body={"decision": "approve"},
+            variant="carried out",
+        ),
+        act("post_decision", empty, round_("round"), variant="empty"),
+        act(
+            "post_revision",
+            api(201, allowed=coordinator),
+            round_("round"),
+            body={"rule": "proportional"},
+        ),
+        act(
+            "post_revision",
+            api(409, allowed=coordinator),
+            round_("round_done"),
+            body={"rule": "proportional"},
+            variant="carried out",
+        ),
+        act("execute_round", api(allowed=coordinator), round_("round_approved")),
+        act(
+            "execute_round",
+            api(409, allowed=coordinator),
+            round_("round"),
+            variant="not approved",
+        ),
+        act("cancel_round", api(allowed=coordinator), round_("round")),
+        act(
+            "cancel_round",
+            api(409, allowed=coordinator),
+            round_("round_done"),
+            variant="carried out",
+        ),
+        # --- appeals: each household its own share; the committee decides ------------------
+        act(
+            "post_appeal",
+            api(201, committee=403),
+            share("share_petrovs"),
+            body={"reason": "we are five now"},
+            variant="the Petrovs' share",
+        ),
+        act(
+            "post_appeal",
+            api(409, member=403, committee=403),
+            share("share_ivanovs"),
+            body={"reason": "we are seven now"},
+            variant="the Ivanovs' share, already appealed",
+        ),
+        act(
+            "post_appeal",
+            api(409, member=403, committee=403),
+            share("share_sidorovs"),
+            body={"reason": "not handed out yet"},
+            variant="a share of a draft",
+        ),
+        act("post_appeal", empty, share("share_petrovs"), variant="empty"),
+        act(
+            "decide_appeal",
+            api(allowed=committee),
+            VILLAGE | {"appeal_id": pk("appeal")},
+            body={"upheld": True, "note": "six it is"},
+        ),
+        act("decide_appeal", empty, VILLAGE | {"appeal_id": pk("appeal")}, variant="empty"),
+    ]
 
 
 def web_routes() -> list[Route]:
@@ -1697,7 +2051,7 @@ def api_routes() -> list[Route]:
         # django-ninja's root: it exists only so the API can reverse its own prefix.
         Route("api-v1:api-root", everyone(404)),
     ]
-    return routes
+    return routes + aid_api_routes()
 
 
 ROUTES = web_routes() + api_routes()
@@ -1741,9 +2095,8 @@ def test_permission_matrix(world, quiet_mail, route: Route, role: str):
     if route.is_api and route.method == "GET":
         response = client.client.get(url, data, headers=client.headers)
     elif route.is_api:
-        response = client.client.post(
-            url, data, content_type="application/json", headers=client.headers
-        )
+        send = getattr(client.client, route.method.lower())  # POST or PATCH, a JSON body
+        response = send(url, data, content_type="application/json", headers=client.headers)
     elif route.method == "GET":
         response = client.get(url, data)
     else:
