@@ -8,7 +8,13 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from pomochi.audit.chain import GENESIS_HASH, chain_hash, digest, entry_payload
+from pomochi.audit.chain import (
+    GENESIS_HASH,
+    PayloadTemplate,
+    chain_hash,
+    digest,
+    entry_payload,
+)
 from pomochi.audit.models import AuditHead
 
 
@@ -47,10 +53,13 @@ def audit_append_many(
     entries: list[Entry],
     at: datetime | None = None,
     cursor: CursorWrapper | None = None,
+    varying: tuple[str, ...] | None = None,
 ) -> Appended:
     """Append several entries with one bump of the head: the batch path (allocation rounds).
 
     Same chain as appending them one by one; three statements however many entries there are.
+    With `varying`, the caller promises the entries share verb, type and data but for those data
+    keys (and object and household): their payloads are then rendered from one template.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append_many must run inside the transaction of the change")
@@ -69,17 +78,34 @@ def audit_append_many(
         last_seq, prev_hash = row
         seq = last_seq - len(entries)
         rows = []
+        template = None
+        if varying is not None:
+            first = entries[0]
+            template = PayloadTemplate(
+                verb=first.verb,
+                object_type=first.object_type,
+                actor_id=actor_id,
+                at=at,
+                data=first.data,
+                varying=varying,
+            )
         for entry in entries:
             seq += 1
-            payload = entry_payload(
-                verb=entry.verb,
-                object_type=entry.object_type,
-                object_id=entry.object_id,
-                actor_id=actor_id,
-                household_id=entry.household_id,
-                at=at,
-                data=entry.data,
-            )
+            if template is not None:
+                payload = template.render(
+                    {"object_id": entry.object_id, "household_id": entry.household_id}
+                    | {key: entry.data[key] for key in varying}
+                )
+            else:
+                payload = entry_payload(
+                    verb=entry.verb,
+                    object_type=entry.object_type,
+                    object_id=entry.object_id,
+                    actor_id=actor_id,
+                    household_id=entry.household_id,
+                    at=at,
+                    data=entry.data,
+                )
             payload_digest = digest(payload)
             new_hash = chain_hash(seq, prev_hash, payload_digest)
             rows.append(

@@ -350,18 +350,24 @@ def events_distribute_batch(
         raise InvalidInput(_("That date is in the future."), field="occurred_at")
     if not lines:
         raise InvalidInput(_("There is nothing to distribute."), field="quantity")
+    # What every line shares is checked once; then each line's own quantity and household.
+    _validate(
+        community_id=community_id,
+        resource=resource,
+        quantity=lines[0].quantity,
+        kinds=GOODS,
+        ends=(pool,),
+    )
     seen: set[int] = set()
     for line in lines:
-        _validate(
-            community_id=community_id,
-            resource=resource,
-            quantity=line.quantity,
-            kinds=GOODS,
-            ends=(pool, line.household),
-        )
-        if line.household.id in seen:
+        quantity, household = line.quantity, line.household
+        if type(quantity) is not int or quantity <= 0:
+            raise InvalidInput(_("The quantity must be more than zero."), field="quantity")
+        if household.community_id != community_id:
+            raise InvalidInput(_("Everything in one event must belong to the same community."))
+        if household.id in seen:
             raise InvalidInput(_("A household appears twice in one distribution."))
-        seen.add(line.household.id)
+        seen.add(household.id)
     total = sum(line.quantity for line in lines)
     with connection.cursor() as cursor:
         adapt = cursor.db.ops.adapt_datetimefield_value
@@ -458,6 +464,7 @@ def events_distribute_batch(
                 )
                 for e in events
             ],
+            varying=("quantity", "receiver_household", "cause", "note"),
         )
     return events
 
