@@ -14,6 +14,7 @@ values = st.one_of(
     st.integers(-(2**63), 2**63 - 1),
     texts,
     st.lists(st.one_of(texts, st.integers(), st.booleans(), st.none()), max_size=3),
+    st.tuples(texts, st.integers()).map(list),  # a cause: [type, id]
 )
 moments = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)

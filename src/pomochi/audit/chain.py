@@ -106,14 +106,13 @@ class PayloadTemplate:
         self.parts.append(rest)
         if sorted(self.order) != sorted(slots):
             raise ValueError("every varying value must appear once in the payload")
+        # One str.format per payload, its fixed text escaped: C speed for the joining.
+        escaped = [part.replace("{", "{{").replace("}", "}}") for part in self.parts]
+        self._format = "{}".join(escaped).format
 
     def render(self, values: dict) -> str:
         """values: object_id, household_id and each varying data key → its value."""
-        out = [self.parts[0]]
-        for slot, part in zip(self.order, self.parts[1:], strict=True):
-            out.append(_encode(values[slot]))
-            out.append(part)
-        return "".join(out)
+        return self._format(*[_encode(values[slot]) for slot in self.order])
 
 
 def _encode(value) -> str:
@@ -125,6 +124,6 @@ def _encode(value) -> str:
         return str(value)
     if kind is str:
         return _encode_string(value)
-    if kind is list and all(type(v) in (str, int) or v is None for v in value):
-        return "[" + ",".join(_encode(v) for v in value) + "]"
+    if kind is list and len(value) == 2 and type(value[0]) is str and type(value[1]) is int:
+        return f"[{_encode_string(value[0])},{value[1]}]"  # a cause: [type, id]
     return canonical_json(value)
