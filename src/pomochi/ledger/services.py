@@ -385,27 +385,20 @@ def events_distribute_batch(
             )
         cause_of = [(ln.cause.type, ln.cause.id) if ln.cause else ("", None) for ln in lines]
         db_occurred = adapt(occurred_at) if occurred_at else db_now
-        # One row per line, in sql.EVENT_COLUMNS order; all but four columns are the batch's own.
         ids = sql.events_insert_many(
             cursor,
-            [
-                (
-                    community_id,
-                    Action.DISTRIBUTE.value,
-                    resource.id,
-                    line.quantity,
-                    None,
-                    pool.id,
-                    line.household.id,
-                    None,
-                    db_occurred,
-                    db_now,
-                    actor.id,
-                    cause_type,
-                    cause_id,
-                    None,
-                    line.note,
-                )
+            shared={
+                "community_id": community_id,
+                "action": Action.DISTRIBUTE.value,
+                "resource_id": resource.id,
+                "provider_pool_id": pool.id,
+                "occurred_at": db_occurred,
+                "recorded_at": db_now,
+                "recorded_by_id": actor.id,
+            },
+            varying=("quantity", "receiver_household_id", "cause_type", "cause_id", "note"),
+            rows=[
+                (line.quantity, line.household.id, cause_type, cause_id, line.note)
                 for line, (cause_type, cause_id) in zip(lines, cause_of, strict=True)
             ],
         )
