@@ -187,3 +187,33 @@ def test_priority_tiers_serve_the_urgent_first(needy_village):
     round_ = open_round(v, rule="priority_tiers", quantity=35_000)
     # the Sidorovs are urgent and ill: all 10 kg; the Petrovs (soon) next: 25 kg; the Orlovs none
     assert shares(round_) == {"Petrovs": 25_000, "Sidorovs": 10_000, "Orlovs": 0}
+
+
+def test_a_members_view_of_a_large_round_reads_the_bylaws_once(
+    needy_village, django_assert_max_num_queries
+):
+    from pomochi.aid.selectors import shares_visible_to
+    from pomochi.communities.models import Household
+
+    v = needy_village
+    extra = Household.objects.bulk_create(
+        [Household(community=v.community, name=f"H{i}", size=1) for i in range(30)]
+    )
+    from pomochi.aid.services import need_post
+
+    needs = [
+        need_post(
+            actor=v.alice, community=v.community, household=h, resource=v.grain, quantity=1_000
+        )
+        for h in extra
+    ]
+    round_ = round_open(
+        actor=v.alice,
+        pool=v.granary,
+        resource=v.grain,
+        quantity=20_000,
+        needs=[v.need_petrovs, *needs],
+    )
+    with django_assert_max_num_queries(4):
+        visible = shares_visible_to(actor=v.bob, round=round_)
+    assert [s.household_id for s in visible] == [v.petrovs.id]

@@ -185,7 +185,7 @@ def shares_visible_to(*, actor: Membership, round: AllocationRound) -> list[Allo
         .select_related("household", "need")
         .order_by("household__name")
     )
-    return [s for s in shares if policy.can(actor, "share.view", s)]
+    return policy.allowed_among(actor, "share.view", shares)
 
 
 def round_totals(*, round: AllocationRound) -> dict:

@@ -6,6 +6,7 @@ object acted on; the community check is made here, once, for every rule.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.utils.translation import gettext as _
 
@@ -53,10 +54,19 @@ def _not_self(rule: Rule) -> Rule:
     return check
 
 
+# Set by `allowed_among` so that checking many objects reads the bylaws once, not per object.
+_rules_read: ContextVar[dict | None] = ContextVar("pomochi_rules_read", default=None)
+
+
 def _rules(actor) -> dict:
     from pomochi.communities.selectors import rules_current
 
-    return rules_current(community_id=actor.community_id)
+    read = _rules_read.get()
+    if read is None:
+        return rules_current(community_id=actor.community_id)
+    if actor.community_id not in read:
+        read[actor.community_id] = rules_current(community_id=actor.community_id)
+    return read[actor.community_id]
 
 
 def _sees_need(actor, need) -> bool:
@@ -184,6 +194,15 @@ def can(actor: Membership | None, permission: str, target) -> bool:
     if community_of(target) != actor.community_id:
         return False
     return rule(actor, target)
+
+
+def allowed_among(actor: Membership | None, permission: str, targets) -> list:
+    """The targets `can` allows, for a list page: the same rule, the bylaws read once."""
+    token = _rules_read.set({})
+    try:
+        return [target for target in targets if can(actor, permission, target)]
+    finally:
+        _rules_read.reset(token)
 
 
 def require(actor: Membership | None, permission: str, target) -> None:
