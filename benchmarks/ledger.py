@@ -590,7 +590,8 @@ def _batch(village: dict, number: int):
     cause = Cause("allocation", number)
     lines = [Line(household=h, quantity=BATCH_SHARE, cause=cause) for h in village["receivers"]]
     common = {"actor": village["actor"], "pool": village["granary"], "resource": village["grain"]}
-    return lambda: events_distribute_batch(**common, lines=lines)
+    # As an allocation round calls it (aid.rounds.round_execute): the ids, not model objects.
+    return lambda: events_distribute_batch(**common, lines=lines, return_events=False)
 
 
 def _measure_batch(args: argparse.Namespace, village: dict, replayer) -> dict:

@@ -92,3 +92,17 @@ def test_a_thousand_lines_go_through_in_chunks(stocked_village):
     events = events_distribute_batch(actor=v.alice, pool=v.granary, resource=v.grain, lines=lines)
     assert len(events) == 1_050 and stock(v) == 100_000 - 94_500
     assert verify_community(v.community.id).ok
+
+
+def test_an_allocation_can_ask_for_the_ids_alone(stocked_village):
+    v = stocked_village
+    ids = events_distribute_batch(
+        actor=v.alice,
+        pool=v.granary,
+        resource=v.grain,
+        return_events=False,
+        lines=[Line(household=v.petrovs, quantity=1), Line(household=v.sidorovs, quantity=2)],
+    )
+    assert ids == sorted(ids)
+    assert sorted(Event.objects.filter(pk__in=ids).values_list("quantity", flat=True)) == [1, 2]
+    assert verify_community(v.community.id).ok

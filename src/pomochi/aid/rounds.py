@@ -341,6 +341,7 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
             lines=[
                 ledger.Line(household=s.household, quantity=s.share, cause=cause) for s in shares
             ],
+            return_events=False,
         )
     for s in shares:
         Need.objects.filter(pk=s.need_id).update(quantity_met=F("quantity_met") + s.share)

@@ -334,8 +334,12 @@ def events_distribute_batch(
     resource: ResourceType,
     lines: list[Line],
     occurred_at: datetime | None = None,
-) -> list[Event]:
+    return_events: bool = True,
+) -> list[Event] | list[int]:
     """Distribute to many households at once, all or none, in one transaction.
+
+    Returns the events, or only their ids with return_events=False (an allocation round needs
+    no more, and building a thousand model objects costs as much as inserting them).
 
     The path of an allocation round: one conditional update of the holding for the total, one
     multi-row insert per 500 events, and one bump of the audit head for all their entries. The
@@ -402,6 +406,9 @@ def events_distribute_batch(
                 for line, (cause_type, cause_id) in zip(lines, cause_of, strict=True)
             ],
         )
+        ordered = sorted(
+            zip(lines, cause_of, strict=True), key=lambda pair: ids[pair[0].household.id]
+        )
         # The events as the ORM would read them back, built without Model.__init__: it costs
         # more than the INSERT itself at this size (benchmarks/ledger.py, batch).
         alias = cursor.db.alias
@@ -417,8 +424,8 @@ def events_distribute_batch(
             "recorded_by_id": actor.id,
             "reverses_id": None,
         }
-        events = []
-        for line, (cause_type, cause_id) in zip(lines, cause_of, strict=True):
+
+        def event_of(line: Line, cause_type: str, cause_id: int | None) -> Event:
             event = Event.__new__(Event)
             event.__dict__.update(
                 shared,
@@ -431,11 +438,11 @@ def events_distribute_batch(
             )
             event._state = ModelState()
             event._state.adding, event._state.db = False, alias
-            events.append(event)
-        events.sort(key=lambda e: e.id)
+            return event
+
         # Every entry's data is the first one's but for what varies by line (the times, the pool,
         # the actor are the batch's): one audit_data() call, not one per event.
-        template = events[0].audit_data()
+        template = event_of(ordered[0][0], *ordered[0][1]).audit_data()
         audit_append_many(
             cursor=cursor,
             community_id=community_id,
@@ -445,21 +452,23 @@ def events_distribute_batch(
                 Entry(
                     verb="event.distribute",
                     object_type="event",
-                    object_id=e.id,
+                    object_id=ids[line.household.id],
                     data=template
                     | {
-                        "quantity": e.quantity,
-                        "receiver_household": e.receiver_household_id,
-                        "cause": [e.cause_type, e.cause_id],
-                        "note": e.note,
+                        "quantity": line.quantity,
+                        "receiver_household": line.household.id,
+                        "cause": [cause_type, cause_id],
+                        "note": line.note,
                     },
-                    household_id=e.receiver_household_id,
+                    household_id=line.household.id,
                 )
-                for e in events
+                for line, (cause_type, cause_id) in ordered
             ],
             varying=("quantity", "receiver_household", "cause", "note"),
         )
-    return events
+    if not return_events:
+        return [ids[line.household.id] for line, _cause in ordered]
+    return [event_of(line, *cause) for line, cause in ordered]
 
 
 def _fingerprint(values: dict) -> str:
