@@ -13,10 +13,7 @@ from pomochi.communities.models import Membership
 from pomochi.communities.selectors import bylaws_current, bylaws_versions, households_of
 from pomochi.errors import DomainError
 from pomochi.web.decorators import require_membership
-
-
-def _add_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+from pomochi.web.forms import show_domain_error
 
 
 @require_membership
@@ -77,7 +74,7 @@ def member_enrol(request, community):
                 actor=request.membership, community=community, **form.cleaned_data
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            show_domain_error(form, exc)
         else:
             user = membership.user
             if user.email and not user.has_usable_password():
@@ -104,7 +101,7 @@ def household_create(request, community):
                 actor=request.membership, community=community, **form.cleaned_data
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            show_domain_error(form, exc)
         else:
             messages.success(request, _("Household %(name)s added.") % {"name": household})
             return redirect("members", slug=community.slug)
@@ -151,7 +148,7 @@ def bylaws_change(request, community):
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            show_domain_error(form, exc)
         else:
             messages.success(
                 request, _("Version %(v)d of the bylaws is in force.") % {"v": version.version}

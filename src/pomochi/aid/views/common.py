@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from pomochi.communities.quantities import format_quantity
-from pomochi.errors import DomainError
+from pomochi.web.forms import show_domain_error
 
 STATES = {
     "open": gettext_lazy("open"),
@@ -35,11 +35,7 @@ def _status(*forms_) -> int:
     return 422 if any(_has_errors(f) for f in forms_) else 200
 
 
-def _add_error(form, exc: DomainError) -> None:
-    if hasattr(form, "add_domain_error"):
-        form.add_domain_error(exc)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+_add_error = show_domain_error
 
 
 def _form_page(request, community, form, *, title, back, intro=""):
