@@ -1,0 +1,323 @@
+"""One run of one policy: households, seasons, shocks and transfers as numpy arrays.
+
+Each season, in this order: growth, harvest, idiosyncratic shocks, village-wide shocks,
+rounding to whole units and the cap; repayments and transfers under the policy; then the
+households still short of their need count a season below, eat what they have, and those
+below for `fail_after` seasons leave the village (their stock goes with them).
+
+Everything is float32 and updated in place; random numbers are drawn for every household in
+the same order whatever the policy, so the policies of one run face the same seasons
+(common random numbers: their differences are not luck of the draw).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pomochi import fairshare, measures
+from pomochi.sim.networks import Partners, build_partners
+from pomochi.sim.scenario import Scenario
+
+SERIES = ("survival", "unmet", "gini", "transfers", "trust", "breadth", "density", "met")
+F32 = np.float32
+NEVER = -(10**6)
+
+
+@dataclass
+class Households:
+    """What a run starts from; a drill or a test may build it instead of the scenario."""
+
+    stock: np.ndarray  # float32, per household
+    need: np.ndarray  # float32, per household per season
+    sizes: np.ndarray  # int64, people per household
+    priorities: np.ndarray | None = None  # int64, for the priority_tiers rule
+
+
+def households_for(scenario: Scenario, rng: np.random.Generator) -> Households:
+    """Households as the scenario describes them: sizes drawn from its list, need = threshold ×
+    size, start stock = start × size (log-normally spread when start_spread > 0)."""
+    n = scenario.households
+    sizes = np.asarray(scenario.sizes, dtype=np.int64)[rng.integers(0, len(scenario.sizes), n)]
+    need = (scenario.threshold * sizes).astype(F32)
+    stock = (scenario.start * sizes).astype(F32)
+    if scenario.start_spread:
+        s = scenario.start_spread
+        stock *= rng.lognormal(-s * s / 2, s, n).astype(F32)  # mean 1: the village's total kept
+    if scenario.whole_units:
+        np.rint(stock, out=stock)
+    return Households(stock=stock, need=need, sizes=sizes)
+
+
+def run(
+    scenario: Scenario,
+    policy: str,
+    seed: int | np.random.SeedSequence,
+    *,
+    households: Households | None = None,
+    trust: bool = True,
+) -> dict[str, np.ndarray]:
+    """One run of one policy: a dict of per-season series (see SERIES), each `seasons` long.
+
+    trust=False skips the tie bookkeeping (the trust series are then NaN): the benchmark's
+    like-for-like comparison with a model that has none.
+    """
+    rng = np.random.default_rng(seed)
+    people = households or households_for(scenario, rng)
+    partners = build_partners(scenario.network, people.stock.size, rng)
+    state = _State(scenario, policy, people, partners, trust)
+    out = {name: np.full(scenario.seasons, np.nan) for name in SERIES}
+    for t in range(1, scenario.seasons + 1):
+        state.season(t, rng, out)
+    return out
+
+
+class _State:
+    def __init__(self, sc: Scenario, policy: str, people: Households, p: Partners, trust: bool):
+        self.sc = sc
+        self.policy = policy
+        self.n = n = people.stock.size
+        self.stock = people.stock.astype(F32, copy=True)
+        self.need = people.need.astype(F32, copy=False)
+        self.sizes = people.sizes
+        self.priorities = people.priorities
+        self.alive = np.ones(n, dtype=bool)
+        self.below = np.zeros(n, dtype=np.int16)
+        self.partners = p.partners
+        self.reverse = p.reverse
+        self.pool = 0.0
+        self.owed = np.zeros(p.partners.shape, dtype=F32) if policy == "account_keeping" else None
+        self.track_trust = trust and policy != "none"
+        if self.track_trust:
+            self.ties = np.zeros(p.partners.shape, dtype=F32)
+            self.last_gave = np.full(n, NEVER, dtype=np.int32)
+            self.last_received = np.full(n, NEVER, dtype=np.int32)
+        self.shock_losses = {}
+        for shock in sc.village_shocks:
+            for t in range(shock.season, shock.season + shock.seasons):
+                stock_loss, harvest_loss = self.shock_losses.get(t, (0.0, 0.0))
+                self.shock_losses[t] = (
+                    1 - (1 - stock_loss) * (1 - shock.stock_loss),
+                    1 - (1 - harvest_loss) * (1 - shock.harvest_loss),
+                )
+
+    # -- one season ---------------------------------------------------------------------------
+
+    def season(self, t: int, rng: np.random.Generator, out: dict) -> None:
+        sc, stock, n = self.sc, self.stock, self.n
+        stock_loss, harvest_loss = self.shock_losses.get(t, (0.0, 0.0))
+        if sc.growth.mean or sc.growth.sd:
+            z = rng.standard_normal(n, dtype=F32)
+            z *= sc.growth.sd
+            z += 1 + sc.growth.mean
+            stock *= z
+        if sc.harvest.mean:
+            z = rng.standard_normal(n, dtype=F32)
+            z *= sc.harvest.sd
+            z += sc.harvest.mean
+            np.maximum(z, 0, out=z)
+            z *= self.need * F32(1 - harvest_loss)
+            stock += z
+        if sc.shocks.probability:
+            hit = np.flatnonzero(rng.random(n, dtype=F32) < sc.shocks.probability)
+            size = hit.size if sc.shocks.draw == "per_household" else 1
+            loss = rng.normal(sc.shocks.mean, sc.shocks.sd, size).astype(F32)
+            np.clip(loss, 0, 1, out=loss)
+            stock[hit] *= 1 - loss
+        if stock_loss:
+            stock *= F32(1 - stock_loss)
+        if sc.whole_units:
+            np.rint(stock, out=stock)
+        if sc.cap is not None:
+            np.minimum(stock, sc.cap, out=stock)
+        stock[~self.alive] = 0
+        np.maximum(stock, 0, out=stock)
+
+        if self.track_trust:
+            self.ties *= F32(1 - sc.trust.decay)
+        asked = met = 0.0
+        transfers = 0
+        if self.policy in ("need_based", "account_keeping"):
+            asked, met, transfers = self._partners_help(t, rng)
+        elif self.policy == "pool":
+            asked, met, transfers = self._pool_share(t)
+
+        alive, need = self.alive, self.need
+        lacking = np.where(alive, need - stock, 0)
+        np.maximum(lacking, 0, out=lacking)
+        living_need = float(need[alive].sum(dtype=np.float64))
+        if living_need:  # an empty village needs nothing: NaN, not 0
+            out["unmet"][t - 1] = float(lacking.sum(dtype=np.float64)) / living_need
+        short = lacking > 0
+        if sc.consumption:
+            stock -= np.minimum(stock, need * F32(sc.consumption))
+        if sc.fail_counting == "cumulative":
+            self.below += short
+        else:
+            self.below = np.where(short, self.below + 1, 0).astype(np.int16)
+        left = alive & (self.below >= sc.fail_after)
+        alive &= ~left
+        stock[left] = 0
+        if self.owed is not None:
+            self.owed[left] = 0
+        out["survival"][t - 1] = np.count_nonzero(alive) / n
+        out["gini"][t - 1] = measures.gini(stock[alive]) if alive.any() else np.nan
+        out["transfers"][t - 1] = transfers
+        self._trust(t, asked, met, out)
+
+    # -- policies -------------------------------------------------------------------------------
+
+    def _partners_help(self, t: int, rng: np.random.Generator) -> tuple[float, float, int]:
+        """Need-based (osotua) or account-keeping help between partners, slot by slot.
+
+        A household short of its need asks its partners in turn for what it still lacks; a
+        partner gives from what it holds above its own need. When several ask one partner at
+        once, it splits what it can spare in proportion to what they asked.
+        """
+        sc, stock, need, alive, n = self.sc, self.stock, self.need, self.alive, self.n
+        keeping = self.owed is not None
+        if keeping:
+            self._repay()
+        lacking = np.where(alive, need - stock, 0)
+        np.maximum(lacking, 0, out=lacking)
+        asked = float(lacking.sum(dtype=np.float64))
+        met = 0.0
+        transfers = 0
+        width = self.partners.shape[1]
+        slots = range(width) if width == 1 else rng.permutation(width)
+        for s in slots:
+            askers = np.flatnonzero(lacking > 0)
+            if not askers.size:
+                break
+            givers = self.partners[askers, s]
+            there = givers >= 0
+            askers, givers = askers[there], givers[there]
+            there = alive[givers]
+            askers, givers = askers[there], givers[there]
+            spare = stock[givers] - need[givers]
+            able = spare > 0
+            if keeping:
+                willing = self.owed[askers, s] < sc.account_keeping.debt_limit
+                if self.track_trust:
+                    self._weaken(askers[able & ~willing], givers[able & ~willing], s)
+                able &= willing
+            askers, givers, spare = askers[able], givers[able], spare[able]
+            if not askers.size:
+                continue
+            request = lacking[askers]
+            asked_of = np.bincount(givers, weights=request, minlength=n)[givers]
+            gift = request * np.minimum(1, spare / asked_of)
+            gift = gift.astype(F32)
+            if sc.whole_units:
+                np.floor(gift, out=gift)
+            given = gift > 0
+            askers, givers, gift = askers[given], givers[given], gift[given]
+            stock[askers] += gift
+            stock -= np.bincount(givers, weights=gift, minlength=n).astype(F32)
+            lacking[askers] -= gift
+            if keeping:
+                self.owed[askers, s] += gift
+            met += float(gift.sum(dtype=np.float64))
+            transfers += askers.size
+            if self.track_trust:
+                self._strengthen(askers, givers, s, t)
+        return asked, met, transfers
+
+    def _repay(self) -> None:
+        """Account-keeping: a herd repays a partner in full once its surplus covers the debt."""
+        stock, need, owed, n = self.stock, self.need, self.owed, self.n
+        for s in range(owed.shape[1]):
+            debtors = np.flatnonzero(owed[:, s] > 0)
+            if not debtors.size:
+                continue
+            creditors = self.partners[debtors, s]
+            gone = ~self.alive[creditors]
+            owed[debtors[gone], s] = 0  # a debt to a household that left is not paid
+            debtors, creditors = debtors[~gone], creditors[~gone]
+            debt = owed[debtors, s]
+            pays = stock[debtors] - need[debtors] >= debt
+            debtors, creditors, debt = debtors[pays], creditors[pays], debt[pays]
+            stock[debtors] -= debt
+            stock += np.bincount(creditors, weights=debt, minlength=n).astype(F32)
+            owed[debtors, s] = 0
+
+    def _pool_share(self, t: int) -> tuple[float, float, int]:
+        """The communal pool: a share of every surplus goes in; those short ask for what they
+        lack and the pool is shared by the bylaws' rule (fairshare, the platform's own)."""
+        sc, stock, need, alive = self.sc, self.stock, self.need, self.alive
+        scale = 1 if sc.whole_units else 1000  # fairshare shares whole units: milli-needs
+        spare = np.where(alive, stock - need, 0)
+        np.maximum(spare, 0, out=spare)
+        put = np.floor(spare * F32(sc.pool.contribution * scale)) / F32(scale)
+        stock -= put
+        self.pool += float(put.sum(dtype=np.float64))
+        lacking = np.where(alive, need - stock, 0)
+        askers = np.flatnonzero(lacking > 0)
+        asked_units = np.ceil(lacking[askers].astype(np.float64) * scale).astype(np.int64)
+        asked = float(lacking[askers].sum(dtype=np.float64))
+        shares = np.zeros(0, dtype=np.int64)
+        if askers.size and self.pool > 0:
+            priorities = None
+            if sc.pool.rule == "priority_tiers":
+                # the hungriest first: below half their need, then the rest
+                priorities = (stock[askers] < need[askers] / 2).astype(np.int64)
+                if self.priorities is not None:
+                    priorities = priorities + 2 * self.priorities[askers]
+            allocation = fairshare.allocate(
+                sc.pool.rule,
+                asked_units,
+                int(self.pool * scale),
+                sizes=self.sizes[askers],
+                priorities=priorities,
+                ids=askers,
+            )
+            shares = allocation.shares
+            got = (shares / scale).astype(F32)
+            stock[askers] += got
+            self.pool = max(0.0, self.pool - float(shares.sum()) / scale)
+        met = min(asked, float(shares.sum()) / scale)
+        if self.track_trust:
+            self.last_gave[put > 0] = t
+            self.last_received[askers[shares > 0]] = t
+        return asked, met, int(np.count_nonzero(shares))
+
+    # -- trust --------------------------------------------------------------------------------
+
+    def _strengthen(self, askers, givers, s, t) -> None:
+        gain = F32(self.sc.trust.gain)
+        back = self.reverse[askers, s]
+        self.ties[askers, s] += gain * (1 - self.ties[askers, s])
+        self.ties[givers, back] += gain * (1 - self.ties[givers, back])
+        self.last_received[askers] = t
+        self.last_gave[givers] = t
+
+    def _weaken(self, askers, givers, s) -> None:
+        keep = F32(1 - self.sc.trust.loss)
+        back = self.reverse[askers, s]
+        self.ties[askers, s] *= keep
+        self.ties[givers, back] *= keep
+
+    def _trust(self, t: int, asked: float, met: float, out: dict) -> None:
+        if not self.track_trust:
+            if self.policy == "none":  # nobody asks, nobody gives: reciprocity is nil
+                out["breadth"][t - 1] = 0.0
+                out["trust"][t - 1] = 0.0
+            return
+        alive, window = self.alive, self.sc.trust.window
+        recent = t - window
+        gave = self.last_gave[alive] > recent
+        received = self.last_received[alive] > recent
+        breadth = measures.reciprocity_breadth(gave, received) if alive.any() else np.nan
+        density = np.nan
+        if self.policy != "pool":  # the pool has no ties between households
+            p = self.partners
+            live = (p >= 0) & alive[:, None] & alive[np.maximum(p, 0)]
+            strong = live & (self.ties >= self.sc.trust.tie_threshold)
+            density = measures.helping_density(
+                int(np.count_nonzero(strong)), int(np.count_nonzero(live))
+            )
+        met_share = measures.requests_met(asked, min(met, asked))
+        index = measures.trust_index(breadth=breadth, density=density, met=met_share)
+        out["breadth"][t - 1] = breadth
+        out["density"][t - 1] = density
+        out["met"][t - 1] = met_share
+        out["trust"][t - 1] = index.value
