@@ -148,6 +148,8 @@ class _State:
         if living_need:  # an empty village needs nothing: NaN, not 0
             out["unmet"][t - 1] = float(lacking.sum(dtype=np.float64)) / living_need
         short = lacking > 0
+        if sc.short_below < 1:
+            short &= stock < need * F32(sc.short_below)
         if sc.consumption:
             stock -= np.minimum(stock, need * F32(sc.consumption))
         if sc.fail_counting == "cumulative":

@@ -113,6 +113,10 @@ class Scenario(_Strict):
     whole_units: bool = False
     # Each season a household eats this share of its need from its stock (0 for herds).
     consumption: Share = 0.0
+    # A season counts against a household when it holds less than this share of its need
+    # (1 for herds: below the threshold; 0.8 for grain: four-fifths of a ration keeps a
+    # family, less does not).
+    short_below: Annotated[float, Field(gt=0, le=1)] = 1.0
     growth: Growth = Growth()
     harvest: Harvest = Harvest()
     shocks: Shocks = Shocks()
@@ -138,7 +142,9 @@ class Scenario(_Strict):
             raise ValueError(f"cap ({self.cap:g}) is below the starting stock ({self.start:g})")
         if self.network.kind == "pairs" and self.households % 2:
             raise ValueError("households: pairs need an even number of households")
-        if self.network.size >= self.households:
+        if self.network.kind in ("ring", "random", "modular") and (
+            self.network.size >= self.households
+        ):
             raise ValueError(
                 "network.size: a household cannot have as many partners as there are households"
             )
