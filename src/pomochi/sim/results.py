@@ -141,7 +141,7 @@ def simulate(
         raise ValueError("workers must be at least 1")
     children = np.random.SeedSequence(seed).spawn(runs)
     per_run: list[dict | None] = [None] * runs
-    bar = tqdm(total=runs, desc=scenario.name, unit="run", disable=not progress, leave=False)
+    bar = tqdm(total=runs, desc=scenario.name, unit="run", disable=not progress)
     with bar:
         if workers == 1:
             for r, child in enumerate(children):
