@@ -1,0 +1,155 @@
+"""`pomochi simulate --community SLUG`: the drill from the command line, worded as the page words
+it. The arguments are read here; the reading of the community and the counting are the same
+selectors and simulator the page uses."""
+
+import json
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from pomochi.communities.models import Community
+from pomochi.communities.quantities import parse_quantity
+from pomochi.drills.report import drill_report
+from pomochi.drills.selectors import drill_input, drill_resources
+from pomochi.errors import InvalidInput
+from pomochi.sim.drill import DrillError, Shock, run_drill
+
+SHOCKS = ("stock_loss", "inflow_loss", "demand")
+
+
+def run_drill_command(command, options) -> None:
+    community = Community.objects.filter(slug=options["community"]).first()
+    if community is None:
+        raise CommandError(
+            _("no community with the short name %(slug)r") % {"slug": options["community"]}
+        )
+    try:
+        shock = Shock(**parse_shocks(options["shock"]))
+        rations = parse_rations(community, options["ration"])
+        inputs = drill_input(community=community, rations=rations)
+        outcome = run_drill(inputs, shock=shock, weeks=options["weeks"])
+    except DrillError as e:
+        raise CommandError(_("This drill cannot be run: %(error)s") % {"error": e}) from None
+    reports = drill_report(outcome=outcome, inputs=inputs)
+    if options["format"] == "json":
+        command.stdout.write(
+            json.dumps(
+                {
+                    "community": community.slug,
+                    "rule": inputs.rule,
+                    "weeks": outcome.weeks,
+                    "shock": {name: getattr(shock, name) for name in SHOCKS},
+                    "resources": [_as_json(r) for r in reports],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    write = command.stdout.write
+    write(
+        _(
+            "Drill for %(community)s over %(weeks)d weeks, shared by the rule %(rule)s. "
+            "This is a drill: nothing is recorded."
+        )
+        % {"community": community.name, "weeks": outcome.weeks, "rule": inputs.rule}
+    )
+    if not reports:
+        write(_("No consumable stock in store and none handed out lately: nothing to drill."))
+    for r in reports:
+        write("")
+        write(
+            _(
+                "%(name)s: %(stock)s in store, %(after)s after the shock; inflow %(inflow)s "
+                "each week; %(ration)s per person per week (%(source)s); %(asked)s asked each week."
+            )
+            % {
+                "name": r.name,
+                "stock": r.stock,
+                "after": r.stock_after_shock,
+                "inflow": r.inflow,
+                "ration": r.ration,
+                "source": _("as given") if r.ration_given else _("the recent rate"),
+                "asked": r.asked,
+            }
+        )
+        if r.weeks_covered is None:
+            write(
+                _("  The stores cover everyone for the whole %(weeks)d weeks.") % {"weeks": r.weeks}
+            )
+        else:
+            write(_("  The stores cover everyone for %(n)d weeks.") % {"n": r.weeks_covered})
+        if r.weeks_until_empty is not None:
+            write(_("  They are empty in week %(n)d.") % {"n": r.weeks_until_empty})
+        if r.short_first:
+            write(
+                _("  Short first (of %(n)d households short at some week):")
+                % {"n": r.households_short}
+            )
+            for h in r.short_first:
+                write(_("    week %(week)d: %(name)s") % {"week": h.week, "name": h.name})
+
+
+def parse_shocks(items: list[str]) -> dict[str, float]:
+    """NAME=VALUE pairs: shares as 0.5 or 50%, demand as a factor (1.2)."""
+    shocks = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in SHOCKS:
+            raise DrillError(
+                _("--shock %(item)r: write NAME=VALUE, NAME one of %(names)s")
+                % {"item": item, "names": ", ".join(SHOCKS)}
+            )
+        text = value.strip()
+        try:
+            number = float(text.removesuffix("%")) / (100 if text.endswith("%") else 1)
+        except ValueError:
+            raise DrillError(
+                _("--shock %(name)s: %(value)r is not a number") % {"name": name, "value": value}
+            ) from None
+        if number != number:  # NaN
+            raise DrillError(_("--shock %(name)s: not a number") % {"name": name})
+        shocks[name] = number
+    return shocks
+
+
+def parse_rations(community: Community, items: list[str]) -> dict[str, int]:
+    """RESOURCE=QUANTITY pairs, each quantity read exactly in the resource's own unit."""
+    units = {
+        name: (unit, places)
+        for name, unit, places in drill_resources(community=community).values_list(
+            "name", "unit", "decimal_places"
+        )
+    }
+    rations = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in units:
+            raise DrillError(
+                _("--ration %(item)r: write RESOURCE=QUANTITY, RESOURCE one of %(names)s")
+                % {"item": item, "names": ", ".join(units) or _("(none)")}
+            )
+        unit, places = units[name]
+        try:
+            rations[name] = parse_quantity(value, decimal_places=places, unit=unit)
+        except InvalidInput as e:
+            raise DrillError(f"--ration {name}: {e}") from None
+    return rations
+
+
+def _as_json(report) -> dict:
+    return {
+        "resource": report.name,
+        "unit": report.unit,
+        "stock": report.stock,
+        "stock_after_shock": report.stock_after_shock,
+        "ration": report.ration,
+        "ration_given": report.ration_given,
+        "inflow": report.inflow,
+        "weeks_covered": report.weeks_covered,
+        "weeks_until_empty": report.weeks_until_empty,
+        "households_short": report.households_short,
+        "short_first": [{"household": h.name, "week": h.week} for h in report.short_first],
+        "stock_by_week": report.stock_by_week,
+    }
