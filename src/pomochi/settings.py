@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pomochi.ledger",
     "pomochi.notify",
     "pomochi.aid",
+    "pomochi.drills",
     "pomochi.web",
     "pomochi.demo",
     "django.contrib.admin",

@@ -1,0 +1,86 @@
+"""A drill's outcome as a person reads it, one row per resource: shared by the page and the CLI.
+
+Quantities are written in each resource's unit, households by name; the raw numbers stay
+alongside for a chart or a machine.
+"""
+
+from dataclasses import dataclass
+
+from pomochi.communities.quantities import format_quantity
+from pomochi.drills.inputs import CommunityDrillInput
+from pomochi.sim.drill import DrillOutcome
+
+
+@dataclass(frozen=True)
+class ShortHousehold:
+    household_id: int
+    name: str
+    week: int  # the first week it is given less than it asks, 1-based
+
+
+@dataclass(frozen=True)
+class ResourceReport:
+    name: str
+    unit: str
+    decimal_places: int
+    stock: str  # in store now
+    stock_after_shock: str  # what is left once the shock has taken its part
+    ration: str  # per person per week
+    ration_given: bool  # False: the recent rate of distributions
+    inflow: str  # per week, after the shock
+    asked: str  # what all the households ask each week, after the shock
+    weeks: int  # the horizon
+    weeks_covered: int | None  # whole weeks everyone gets all they ask; None: the whole horizon
+    weeks_until_empty: int | None  # the week the stores are empty; None: not within the horizon
+    households_short: int  # households short at some week of the horizon
+    short_first: list[ShortHousehold]  # those short first, earliest first
+    stock_by_week: list[int]  # smallest unit: after the shock (week 0), then at each week's end
+
+    @property
+    def lasts_the_horizon(self) -> bool:
+        return self.weeks_covered is None
+
+
+def drill_report(
+    *, outcome: DrillOutcome, inputs: CommunityDrillInput, limit: int = 10
+) -> list[ResourceReport]:
+    """One row per resource of the outcome, naming at most `limit` households short first."""
+    drilled = {r.name: r for r in inputs.resources}
+    ids = inputs.household_ids
+    reports = []
+    for result in outcome.resources:
+        resource = drilled[result.name]
+        unit = inputs.units[result.name]
+
+        def q(value: int, unit=unit) -> str:
+            return format_quantity(int(value), decimal_places=unit.decimal_places, unit=unit.unit)
+
+        start = int(resource.stock * (1 - outcome.shock.stock_loss))
+        inflow = int(resource.inflow * (1 - outcome.shock.inflow_loss))
+        reports.append(
+            ResourceReport(
+                name=result.name,
+                unit=unit.unit,
+                decimal_places=unit.decimal_places,
+                stock=q(resource.stock),
+                stock_after_shock=q(start),
+                ration=q(result.ration),
+                ration_given=result.name in inputs.rations_given,
+                inflow=q(inflow),
+                asked=q(result.asked[0]) if result.asked.size else q(0),
+                weeks=outcome.weeks,
+                weeks_covered=result.weeks_covered,
+                weeks_until_empty=result.weeks_until_empty,
+                households_short=int((result.first_short > 0).sum()),
+                short_first=[
+                    ShortHousehold(
+                        household_id=int(ids[i]),
+                        name=inputs.household_names[int(ids[i])],
+                        week=week,
+                    )
+                    for i, week in result.short_first(limit)
+                ],
+                stock_by_week=[start, *(int(s) for s in result.stock)],
+            )
+        )
+    return reports
