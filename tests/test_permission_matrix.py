@@ -301,6 +301,24 @@ def form_errors(response, w, role):
         assert response.context["form"].errors
 
 
+def drill_ran(response, w, role):
+    """The village's own stores, nothing of the hamlet's."""
+    assert [report.name for report, _chart in response.context["rows"]] == ["grain"]
+    assert "Kuznetsovs" not in html(response)
+
+
+def drill_names_the_short(response, w, role):
+    ((report, _chart),) = response.context["rows"]
+    names = {short.name for short in report.short_first}
+    assert names == {"Ivanovs", "Orlovs", "Petrovs", "Sidorovs"}
+    assert "Sidorovs" in html(response) and "Kuznetsovs" not in html(response)
+
+
+def drill_refused_weeks(response, w, role):
+    assert list(response.context["form"].errors) == ["weeks"]
+    assert response.context["rows"] == []
+
+
 # ---------------------------------------------------------------------------------------------
 # The matrix
 # ---------------------------------------------------------------------------------------------
@@ -1760,6 +1778,25 @@ def web_routes() -> list[Route]:
             check=form_errors,
         ),
         Route("audit", page(), kwargs=VILLAGE, check=audit_payloads_by_policy),
+        # A drill names the households that would run short: coordinators and the committee.
+        Route("drill", page(allowed=SEES_PRIVATE), kwargs=VILLAGE, check=drill_ran),
+        Route(
+            "drill",
+            page(allowed=SEES_PRIVATE),
+            kwargs=VILLAGE,
+            data=lambda w, role: {"inflow_loss": "100", "weeks": "8", f"ration_{w.grain.id}": "10"},
+            variant="a blockade",
+            check=drill_names_the_short,
+        ),
+        Route(
+            "drill",
+            page(422, allowed=SEES_PRIVATE),
+            kwargs=VILLAGE,
+            data={"weeks": "0"},
+            variant="no weeks",
+            check=drill_refused_weeks,
+        ),
+        Route("drill", page(404, outsider=200), kwargs={"slug": "hamlet"}, variant="another's"),
     ]
     return routes + aid_web_routes()
 

@@ -171,6 +171,8 @@ RULES: dict[str, Rule] = {
     "share.view": _sees_share,
     "appeal.file": _own_household_of("household_id"),  # target: the share
     "appeal.decide": _committee,
+    # A drill names the households that would run short, and what they would be given.
+    "drill.run": _coordinator_or_committee,
     # Whether to offer a form at all (the service then checks the household or pool chosen).
     "ledger.contribute.form": _has_household_or_coordinator,
     "ledger.distribute.form": _coordinator,
