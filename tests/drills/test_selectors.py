@@ -84,8 +84,9 @@ def test_the_default_ration_is_the_recent_rate_of_distributions(drilled_village)
     grain = by_name(inputs)["grain"]
 
     # 2 + 1 kg this week (the reversed 0.5 kg does not count, the 4 kg of 10 weeks ago is
-    # before the window): 3000 g ÷ 10 people ÷ 8 weeks = 37.5 g, to the gram: 38 g.
-    assert grain.ration == 38
+    # before the window): 3000 g ÷ 10 people ÷ 8 weeks = 37.5 g (fractions of a gram are
+    # kept: a household asks a whole gram when its fractions add up to one).
+    assert grain.ration == 37.5
     # 100 − 2 − 1 − 0.5 + 0.5 − 4 kg across the pools.
     assert grain.stock == 93_000
     # 100 kg contributed this week ÷ 8 weeks.
@@ -103,7 +104,7 @@ def test_the_inflow_is_the_recent_contributions(drilled_village):
 def test_a_longer_history_reaches_older_movements(drilled_village):
     inputs = drill_input(community=drilled_village.community, weeks_of_history=12)
     grain, potatoes = by_name(inputs)["grain"], by_name(inputs)["potatoes"]
-    assert grain.ration == 58  # 7000 g ÷ 10 people ÷ 12 weeks = 58.3 g
+    assert grain.ration == pytest.approx(58.333, abs=1e-3)  # 7000 g ÷ 10 people ÷ 12 weeks
     assert potatoes.inflow == 23  # 28 kg ÷ 12 weeks = 2.33 kg: 23 tenths of a kilogram
 
 
@@ -112,7 +113,7 @@ def test_the_window_ends_today(drilled_village):
     today = timezone.localdate() - timedelta(weeks=3)
     inputs = drill_input(community=drilled_village.community, today=today)
     grain, potatoes = by_name(inputs)["grain"], by_name(inputs)["potatoes"]
-    assert grain.ration == 50  # the 4 kg to the Orlovs ÷ 10 people ÷ 8 weeks
+    assert grain.ration == 50.0  # the 4 kg to the Orlovs ÷ 10 people ÷ 8 weeks
     assert grain.inflow == 0 and potatoes.inflow == 25  # 20 kg ÷ 8 weeks
 
 

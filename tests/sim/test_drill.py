@@ -65,3 +65,25 @@ def test_more_demand_runs_out_sooner():
 def test_a_bad_drill_is_refused_naming_the_field(make, message):
     with pytest.raises(DrillError, match=message):
         make()
+
+
+def test_a_ration_smaller_than_the_unit_adds_up_instead_of_rounding_to_nothing():
+    # firewood in whole bundles: a twentieth of a bundle per person per week; the household
+    # of five asks one bundle every four weeks, the others less often
+    firewood = DrillInput(
+        household_ids=np.array([1, 2]),
+        sizes=np.array([5, 1]),
+        priorities=np.array([0, 0]),
+        resources=[Resource(name="firewood", stock=3, ration=0.05)],
+        rule="max_min",
+    )
+    result = run_drill(firewood, weeks=40).resources[0]
+    assert result.asked.sum() == 10 + 2  # 0.25 × 40 and 0.05 × 40 bundles
+    assert result.asked[:4].tolist() == [0, 0, 0, 1]
+    assert result.weeks_until_empty == 12  # the third bundle goes in week 12
+    assert result.first_short.tolist() == [16, 20]
+
+
+def test_a_loss_is_rounded_not_cut_short():
+    grain = run_drill(village(), shock=Shock(stock_loss=0.9), weeks=1).resources[0]
+    assert grain.start == 10 * KG  # int(100000 × 0.1) would be 9999 g

@@ -7,7 +7,7 @@ alongside for a chart or a machine.
 from dataclasses import dataclass
 
 from pomochi.communities.quantities import format_quantity
-from pomochi.drills.inputs import CommunityDrillInput
+from pomochi.drills.inputs import CommunityDrillInput, Unit
 from pomochi.sim.drill import DrillOutcome
 
 
@@ -55,8 +55,8 @@ def drill_report(
         def q(value: int, unit=unit) -> str:
             return format_quantity(int(value), decimal_places=unit.decimal_places, unit=unit.unit)
 
-        start = int(resource.stock * (1 - outcome.shock.stock_loss))
-        inflow = int(resource.inflow * (1 - outcome.shock.inflow_loss))
+        start, inflow = result.start, result.inflow
+        asked_weekly = float(inputs.sizes.sum()) * result.ration * outcome.shock.demand
         reports.append(
             ResourceReport(
                 name=result.name,
@@ -64,10 +64,10 @@ def drill_report(
                 decimal_places=unit.decimal_places,
                 stock=q(resource.stock),
                 stock_after_shock=q(start),
-                ration=q(result.ration),
+                ration=_fractional(result.ration, unit),
                 ration_given=result.name in inputs.rations_given,
                 inflow=q(inflow),
-                asked=q(result.asked[0]) if result.asked.size else q(0),
+                asked=_fractional(asked_weekly, unit),
                 weeks=outcome.weeks,
                 weeks_covered=result.weeks_covered,
                 weeks_until_empty=result.weeks_until_empty,
@@ -84,3 +84,10 @@ def drill_report(
             )
         )
     return reports
+
+
+def _fractional(value: float, unit: Unit) -> str:
+    """A rate that may be a fraction of the smallest unit (0.05 bundles a week), written with
+    two more decimal places than the unit keeps, trailing zeros dropped."""
+    places = unit.decimal_places + 2
+    return format_quantity(round(value * 10**2), decimal_places=places, unit=unit.unit)

@@ -68,7 +68,10 @@ def drill_input(
     for resource_id, name, _unit, _places in resources:
         ration = rations.get(name)
         if ration is None:
-            ration = _per(distributed.get(resource_id, 0), people * weeks_of_history)
+            # a fraction of the smallest unit is kept: see sim.drill.Resource
+            ration = (
+                distributed.get(resource_id, 0) / (people * weeks_of_history) if people else 0.0
+            )
         in_store = stock.get(resource_id, 0)
         if in_store == 0 and ration == 0:
             continue

@@ -44,7 +44,10 @@ class Resource:
 
     name: str
     stock: int
-    ration: int  # per person per week
+    # Per person per week. It may be a fraction of the smallest unit (a twentieth of a bundle
+    # of firewood): each household's fractions add up week by week and it asks for a whole
+    # unit when they reach one, so a coarse unit is not rounded away to "nobody needs any".
+    ration: float
     inflow: int = 0  # per week, before the shock
 
 
@@ -63,14 +66,16 @@ class DrillInput:
         if self.rule not in fairshare.RULES:
             raise DrillError(f"rule: unknown allocation rule {self.rule!r}")
         for r in self.resources:
-            if r.stock < 0 or r.ration < 0 or r.inflow < 0:
+            if r.stock < 0 or not r.ration >= 0 or r.inflow < 0:
                 raise DrillError(f"{r.name}: stock, ration and inflow cannot be negative")
 
 
 @dataclass
 class ResourceOutcome:
     name: str
-    ration: int
+    ration: float
+    start: int  # in store once the shock has taken its part
+    inflow: int  # coming in each week, after the shock
     stock: np.ndarray  # stores at the end of each week, length weeks
     asked: np.ndarray  # asked each week
     given: np.ndarray  # given each week
@@ -111,16 +116,23 @@ def run_drill(inputs: DrillInput, *, shock: Shock = Shock(), weeks: int = 52) ->
     rule = fairshare.RULES[inputs.rule]
     outcomes = []
     for resource in inputs.resources:
-        stock = int(resource.stock * (1 - shock.stock_loss))
-        inflow = int(resource.inflow * (1 - shock.inflow_loss))
-        asks = np.rint(inputs.sizes * resource.ration * shock.demand).astype(np.int64)
+        # round, not int(): 100 kg less 90% is 10 kg, not the 9.999 kg float error leaves
+        start = stock = round(resource.stock * (1 - shock.stock_loss))
+        inflow = round(resource.inflow * (1 - shock.inflow_loss))
+        weekly = inputs.sizes * (resource.ration * shock.demand)
+        due = np.zeros(inputs.sizes.size)
         first_short = np.zeros(inputs.sizes.size, dtype=np.int64)
         stocks = np.zeros(weeks, dtype=np.int64)
-        asked = np.full(weeks, int(asks.sum()), dtype=np.int64)
+        asked = np.zeros(weeks, dtype=np.int64)
         given = np.zeros(weeks, dtype=np.int64)
         for week in range(weeks):
             stock += inflow
-            if asks.size:
+            due += weekly
+            # 1e-9: a ration of 0.1 unit adds to 0.999… after ten weeks, not 1, in floats
+            asks = np.floor(due + 1e-9).astype(np.int64)
+            due -= asks
+            asked[week] = int(asks.sum())
+            if asked[week]:
                 shares = rule(
                     asks,
                     stock,
@@ -138,6 +150,8 @@ def run_drill(inputs: DrillInput, *, shock: Shock = Shock(), weeks: int = 52) ->
             ResourceOutcome(
                 name=resource.name,
                 ration=resource.ration,
+                start=start,
+                inflow=inflow,
                 stock=stocks,
                 asked=asked,
                 given=given,
