@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pomochi.communities.models import Community
 from pomochi.communities.quantities import parse_quantity
@@ -47,9 +48,12 @@ def run_drill_command(command, options) -> None:
         return
     write = command.stdout.write
     write(
-        _(
+        ngettext(
+            "Drill for %(community)s over %(weeks)d week, shared by the rule %(rule)s. "
+            "This is a drill: nothing is recorded.",
             "Drill for %(community)s over %(weeks)d weeks, shared by the rule %(rule)s. "
-            "This is a drill: nothing is recorded."
+            "This is a drill: nothing is recorded.",
+            outcome.weeks,
         )
         % {"community": community.name, "weeks": outcome.weeks, "rule": inputs.rule}
     )
@@ -74,15 +78,31 @@ def run_drill_command(command, options) -> None:
         )
         if r.weeks_covered is None:
             write(
-                _("  The stores cover everyone for the whole %(weeks)d weeks.") % {"weeks": r.weeks}
+                ngettext(
+                    "  The stores cover everyone for the whole %(n)d week.",
+                    "  The stores cover everyone for the whole %(n)d weeks.",
+                    r.weeks,
+                )
+                % {"n": r.weeks}
             )
         else:
-            write(_("  The stores cover everyone for %(n)d weeks.") % {"n": r.weeks_covered})
+            write(
+                ngettext(
+                    "  The stores cover everyone for %(n)d week.",
+                    "  The stores cover everyone for %(n)d weeks.",
+                    r.weeks_covered,
+                )
+                % {"n": r.weeks_covered}
+            )
         if r.weeks_until_empty is not None:
             write(_("  They are empty in week %(n)d.") % {"n": r.weeks_until_empty})
         if r.short_first:
             write(
-                _("  Short first (of %(n)d households short at some week):")
+                ngettext(
+                    "  Short first (of %(n)d household short at some week):",
+                    "  Short first (of %(n)d households short at some week):",
+                    r.households_short,
+                )
                 % {"n": r.households_short}
             )
             for h in r.short_first:
