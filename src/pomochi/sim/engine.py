@@ -7,7 +7,9 @@ below for `fail_after` seasons leave the village (their stock goes with them).
 
 Everything is float32 and updated in place; random numbers are drawn for every household in
 the same order whatever the policy, so the policies of one run face the same seasons
-(common random numbers: their differences are not luck of the draw).
+(common random numbers: their differences are not luck of the draw). Transfers work on the
+few households that ask, not on the whole village, and a series nobody asked for is not
+computed (the Gini sorts every household, every season).
 """
 
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from pomochi.sim.networks import Partners, build_partners
 from pomochi.sim.scenario import Scenario
 
 SERIES = ("survival", "unmet", "gini", "transfers", "trust", "breadth", "density", "met")
+TRUST_SERIES = ("trust", "breadth", "density", "met")
 F32 = np.float32
 NEVER = -(10**6)
 
@@ -55,24 +58,39 @@ def run(
     *,
     households: Households | None = None,
     trust: bool = True,
+    series: tuple[str, ...] = SERIES,
 ) -> dict[str, np.ndarray]:
-    """One run of one policy: a dict of per-season series (see SERIES), each `seasons` long.
+    """One run of one policy: a dict of per-season series, each `seasons` long.
 
-    trust=False skips the tie bookkeeping (the trust series are then NaN): the benchmark's
-    like-for-like comparison with a model that has none.
+    series names the ones wanted (all of SERIES by default); the others are neither computed
+    nor returned, and the run is the same whatever is asked. trust=False skips the tie
+    bookkeeping (the trust series are then NaN): the benchmark's like-for-like comparison with
+    a model that has none.
     """
+    unknown = [name for name in series if name not in SERIES]
+    if unknown:
+        raise ValueError(f"unknown series {', '.join(unknown)}; the series are {', '.join(SERIES)}")
     rng = np.random.default_rng(seed)
     people = households or households_for(scenario, rng)
     partners = build_partners(scenario.network, people.stock.size, rng)
-    state = _State(scenario, policy, people, partners, trust)
-    out = {name: np.full(scenario.seasons, np.nan) for name in SERIES}
+    state = _State(scenario, policy, people, partners, trust, series=series)
+    out = {name: np.full(scenario.seasons, np.nan) for name in SERIES if name in series}
     for t in range(1, scenario.seasons + 1):
         state.season(t, rng, out)
     return out
 
 
 class _State:
-    def __init__(self, sc: Scenario, policy: str, people: Households, p: Partners, trust: bool):
+    def __init__(
+        self,
+        sc: Scenario,
+        policy: str,
+        people: Households,
+        p: Partners,
+        trust: bool,
+        *,
+        series: tuple[str, ...] = SERIES,
+    ):
         self.sc = sc
         self.policy = policy
         self.n = n = people.stock.size
@@ -84,9 +102,16 @@ class _State:
         self.below = np.zeros(n, dtype=np.int16)
         self.partners = p.partners
         self.reverse = p.reverse
+        # One partner each: nobody is asked by two households at once (ties are symmetric).
+        self.one_partner = p.partners.shape[1] == 1
+        self.gaps = bool((p.partners < 0).any())  # some have fewer partners than the widest
+        self.draws = np.empty(n, dtype=F32)  # this season's random numbers, drawn in place
         self.pool = 0.0
         self.owed = np.zeros(p.partners.shape, dtype=F32) if policy == "account_keeping" else None
-        self.track_trust = trust and policy != "none"
+        # Ties change nothing in the run: they are kept only for a trust series someone reads.
+        self.track_trust = (
+            trust and policy != "none" and any(name in series for name in TRUST_SERIES)
+        )
         if self.track_trust:
             self.ties = np.zeros(p.partners.shape, dtype=F32)
             self.last_gave = np.full(n, NEVER, dtype=np.int32)
@@ -103,34 +128,39 @@ class _State:
     # -- one season ---------------------------------------------------------------------------
 
     def season(self, t: int, rng: np.random.Generator, out: dict) -> None:
-        sc, stock, n = self.sc, self.stock, self.n
+        """One season; fills the series named by the keys of `out` at index t − 1."""
+        sc, stock, n, z = self.sc, self.stock, self.n, self.draws
         stock_loss, harvest_loss = self.shock_losses.get(t, (0.0, 0.0))
         if sc.growth.mean or sc.growth.sd:
-            z = rng.standard_normal(n, dtype=F32)
+            rng.standard_normal(n, dtype=F32, out=z)
             z *= sc.growth.sd
             z += 1 + sc.growth.mean
             stock *= z
         if sc.harvest.mean:
-            z = rng.standard_normal(n, dtype=F32)
+            rng.standard_normal(n, dtype=F32, out=z)
             z *= sc.harvest.sd
             z += sc.harvest.mean
             np.maximum(z, 0, out=z)
             z *= self.need * F32(1 - harvest_loss)
             stock += z
         if sc.shocks.probability:
-            hit = np.flatnonzero(rng.random(n, dtype=F32) < sc.shocks.probability)
+            hit = (rng.random(n, dtype=F32, out=z) < sc.shocks.probability).nonzero()[0]
             size = hit.size if sc.shocks.draw == "per_household" else 1
             loss = rng.normal(sc.shocks.mean, sc.shocks.sd, size).astype(F32)
-            np.clip(loss, 0, 1, out=loss)
+            loss.clip(0, 1, out=loss)
             stock[hit] *= 1 - loss
         if stock_loss:
             stock *= F32(1 - stock_loss)
         if sc.whole_units:
             np.rint(stock, out=stock)
+        if sc.harvest.mean:
+            # Only a harvest brings anything to a household that left; growth and losses
+            # multiply the 0 it left with.
+            stock[~self.alive] = 0
         if sc.cap is not None:
-            np.minimum(stock, sc.cap, out=stock)
-        stock[~self.alive] = 0
-        np.maximum(stock, 0, out=stock)
+            stock.clip(0, sc.cap, out=stock)
+        else:
+            np.maximum(stock, 0, out=stock)
 
         if self.track_trust:
             self.ties *= F32(1 - sc.trust.decay)
@@ -142,12 +172,14 @@ class _State:
             asked, met, transfers = self._pool_share(t)
 
         alive, need = self.alive, self.need
-        lacking = np.where(alive, need - stock, 0)
-        np.maximum(lacking, 0, out=lacking)
-        living_need = float(need[alive].sum(dtype=np.float64))
-        if living_need:  # an empty village needs nothing: NaN, not 0
-            out["unmet"][t - 1] = float(lacking.sum(dtype=np.float64)) / living_need
-        short = lacking > 0
+        # Short: still lacking something (need − stock > 0 exactly when stock < need).
+        short = alive & (stock < need)
+        if "unmet" in out:
+            lacking = np.where(alive, need - stock, 0)
+            np.maximum(lacking, 0, out=lacking)
+            living_need = float(need[alive].sum(dtype=np.float64))
+            if living_need:  # an empty village needs nothing: NaN, not 0
+                out["unmet"][t - 1] = float(lacking.sum(dtype=np.float64)) / living_need
         if sc.short_below < 1:
             short &= stock < need * F32(sc.short_below)
         if sc.consumption:
@@ -156,14 +188,17 @@ class _State:
             self.below += short
         else:
             self.below = np.where(short, self.below + 1, 0).astype(np.int16)
-        left = alive & (self.below >= sc.fail_after)
-        alive &= ~left
+        left = (alive & (self.below >= sc.fail_after)).nonzero()[0]
+        alive[left] = False
         stock[left] = 0
         if self.owed is not None:
             self.owed[left] = 0
-        out["survival"][t - 1] = np.count_nonzero(alive) / n
-        out["gini"][t - 1] = measures.gini(stock[alive]) if alive.any() else np.nan
-        out["transfers"][t - 1] = transfers
+        if "survival" in out:
+            out["survival"][t - 1] = np.count_nonzero(alive) / n
+        if "gini" in out:
+            out["gini"][t - 1] = measures.gini(stock[alive]) if alive.any() else np.nan
+        if "transfers" in out:
+            out["transfers"][t - 1] = transfers
         self._trust(t, asked, met, out)
 
     # -- policies -------------------------------------------------------------------------------
@@ -175,63 +210,90 @@ class _State:
         partner gives from what it holds above its own need. When several ask one partner at
         once, it splits what it can spare in proportion to what they asked.
         """
-        sc, stock, need, alive, n = self.sc, self.stock, self.need, self.alive, self.n
+        sc, stock, need, alive = self.sc, self.stock, self.need, self.alive
         keeping = self.owed is not None
         if keeping:
             self._repay()
-        lacking = np.where(alive, need - stock, 0)
-        np.maximum(lacking, 0, out=lacking)
-        asked = float(lacking.sum(dtype=np.float64))
-        met = 0.0
+        asked = met = 0.0
+        if self.track_trust:  # only the trust index reads what was asked and met
+            everyone = np.where(alive, need - stock, 0)
+            np.maximum(everyone, 0, out=everyone)
+            asked = float(everyone.sum(dtype=np.float64))
+        # The few who ask, and what each still lacks, rather than arrays over everyone.
+        askers = (alive & (stock < need)).nonzero()[0]
+        lacking = need[askers] - stock[askers]
         transfers = 0
         width = self.partners.shape[1]
         slots = range(width) if width == 1 else rng.permutation(width)
-        for s in slots:
-            askers = np.flatnonzero(lacking > 0)
+        for i, s in enumerate(slots):
             if not askers.size:
                 break
-            givers = self.partners[askers, s]
-            there = givers >= 0
-            askers, givers = askers[there], givers[there]
-            there = alive[givers]
-            askers, givers = askers[there], givers[there]
+            givers = self.partners[askers, s].astype(np.intp)  # int32 indexes slowly
             spare = stock[givers] - need[givers]
-            able = spare > 0
+            able = alive[givers] & (spare > 0)
+            if self.gaps:  # no partner in this slot (-1, read as the last household): none
+                able &= givers >= 0
             if keeping:
                 willing = self.owed[askers, s] < sc.account_keeping.debt_limit
                 if self.track_trust:
-                    self._weaken(askers[able & ~willing], givers[able & ~willing], s)
+                    refused = able & ~willing
+                    self._weaken(askers[refused], givers[refused], s)
                 able &= willing
-            askers, givers, spare = askers[able], givers[able], spare[able]
-            if not askers.size:
+            pick = able.nonzero()[0]
+            if not pick.size:
                 continue
-            request = lacking[askers]
-            asked_of = np.bincount(givers, weights=request, minlength=n)[givers]
-            gift = request * np.minimum(1, spare / asked_of)
+            givers, request = givers[pick], lacking[pick]
+            gift = request * np.minimum(1, spare[pick] / self._asked_of(givers, request))
             gift = gift.astype(F32)
             if sc.whole_units:
                 np.floor(gift, out=gift)
             given = gift > 0
-            askers, givers, gift = askers[given], givers[given], gift[given]
-            stock[askers] += gift
-            stock -= np.bincount(givers, weights=gift, minlength=n).astype(F32)
-            lacking[askers] -= gift
+            if not given.all():
+                pick, givers, gift = pick[given], givers[given], gift[given]
+            takers = askers[pick]
+            stock[takers] += gift
+            self._move(givers, gift, sign=-1)
             if keeping:
-                self.owed[askers, s] += gift
-            met += float(gift.sum(dtype=np.float64))
-            transfers += askers.size
+                self.owed[takers, s] += gift
+            transfers += takers.size
             if self.track_trust:
-                self._strengthen(askers, givers, s, t)
+                met += float(gift.sum(dtype=np.float64))
+                self._strengthen(takers, givers, s, t)
+            if i == width - 1:
+                break  # nobody left to ask: what is still lacking is not needed
+            lacking[pick] -= gift
+            still = lacking > 0
+            askers, lacking = askers[still], lacking[still]
         return asked, met, transfers
+
+    def _asked_of(self, givers: np.ndarray, request: np.ndarray) -> np.ndarray:
+        """What each giver's askers ask of it in all, summed in float64 in the askers' order."""
+        if self.one_partner:
+            return request.astype(np.float64)  # nobody is asked twice
+        return np.bincount(givers, weights=request)[givers]
+
+    def _move(self, households: np.ndarray, amounts: np.ndarray, *, sign: int) -> None:
+        """Add (sign 1) or take (sign −1) each household's amounts, one household maybe listed
+        several times: summed in float64 in the order given, then once to its float32 stock.
+        (bincount beats sorting the few listed, even over a million households.)"""
+        if self.one_partner:
+            totals = amounts  # nobody listed twice
+        else:
+            totals = np.bincount(households, weights=amounts)[households].astype(F32)
+        # a household listed twice is assigned the same result twice: once in effect
+        if sign > 0:
+            self.stock[households] += totals
+        else:
+            self.stock[households] -= totals
 
     def _repay(self) -> None:
         """Account-keeping: a herd repays a partner in full once its surplus covers the debt."""
-        stock, need, owed, n = self.stock, self.need, self.owed, self.n
+        stock, need, owed = self.stock, self.need, self.owed
         for s in range(owed.shape[1]):
             debtors = np.flatnonzero(owed[:, s] > 0)
             if not debtors.size:
                 continue
-            creditors = self.partners[debtors, s]
+            creditors = self.partners[debtors, s].astype(np.intp)
             gone = ~self.alive[creditors]
             owed[debtors[gone], s] = 0  # a debt to a household that left is not paid
             debtors, creditors = debtors[~gone], creditors[~gone]
@@ -239,7 +301,7 @@ class _State:
             pays = stock[debtors] - need[debtors] >= debt
             debtors, creditors, debt = debtors[pays], creditors[pays], debt[pays]
             stock[debtors] -= debt
-            stock += np.bincount(creditors, weights=debt, minlength=n).astype(F32)
+            self._move(creditors, debt, sign=1)
             owed[debtors, s] = 0
 
     def _pool_share(self, t: int) -> tuple[float, float, int]:
@@ -301,8 +363,9 @@ class _State:
     def _trust(self, t: int, asked: float, met: float, out: dict) -> None:
         if not self.track_trust:
             if self.policy == "none":  # nobody asks, nobody gives: reciprocity is nil
-                out["breadth"][t - 1] = 0.0
-                out["trust"][t - 1] = 0.0
+                for name in ("breadth", "trust"):
+                    if name in out:
+                        out[name][t - 1] = 0.0
             return
         alive, window = self.alive, self.sc.trust.window
         recent = t - window
@@ -319,7 +382,7 @@ class _State:
             )
         met_share = measures.requests_met(asked, min(met, asked))
         index = measures.trust_index(breadth=breadth, density=density, met=met_share)
-        out["breadth"][t - 1] = breadth
-        out["density"][t - 1] = density
-        out["met"][t - 1] = met_share
-        out["trust"][t - 1] = index.value
+        found = {"breadth": breadth, "density": density, "met": met_share, "trust": index.value}
+        for name, value in found.items():
+            if name in out:
+                out[name][t - 1] = value
