@@ -47,4 +47,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 
 bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/ledger.py
+	$(BIN)/python benchmarks/allocation.py
+	$(BIN)/python benchmarks/sim.py
