@@ -66,7 +66,9 @@ def test_a_herd_below_the_threshold_in_two_years_leaves_even_if_not_consecutive(
     # alone, 60 stays below 64 every year: out after the second
     state, out = state_after(scenario, "none", herds(60, 80), seasons=3)
     assert out["survival"].tolist() == [1.0, 0.5, 0.5]
-    assert state.stock.tolist() == [0, 80]
+    # the household that left is dropped from the arrays; the other keeps its stock
+    assert state.ids.tolist() == [1]
+    assert state.stock.tolist() == [80]
 
 
 def test_consecutive_counting_forgives_a_good_year():
@@ -226,3 +228,64 @@ def test_sharing_moves_stock_but_never_makes_or_loses_any(case):
     was_short = before < need
     assert (after[was_short] <= need[was_short] + 1e-3).all()
     assert 0 <= out["met"][0] <= 1 or np.isnan(out["met"][0])
+
+
+def reference_pairs(stock, need, losses, fail_after, sharing):
+    """The season's rules for pairs written plainly, household by household, for checking the
+    vectorised engine (and its dropping of departed rows) on any village."""
+    stock = list(stock)
+    alive = [True] * len(stock)
+    below = [0] * len(stock)
+    survival = []
+    for loss in losses:
+        stock = [round(s * (1 - loss)) if a else 0 for s, a in zip(stock, alive, strict=True)]
+        if sharing:
+            for i in range(len(stock)):
+                j = i ^ 1
+                if alive[i] and alive[j] and stock[i] < need:
+                    gift = min(need - stock[i], max(0, stock[j] - need))
+                    stock[i] += gift
+                    stock[j] -= gift
+        for i in range(len(stock)):
+            if alive[i] and stock[i] < need:
+                below[i] += 1
+                if below[i] >= fail_after:
+                    alive[i] = False
+                    stock[i] = 0
+        survival.append(sum(alive) / len(alive))
+    return survival, [s for s, a in zip(stock, alive, strict=True) if a]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 20).flatmap(
+        lambda pairs: st.tuples(
+            st.lists(st.integers(40, 120), min_size=2 * pairs, max_size=2 * pairs),
+            st.lists(st.sampled_from([0, 0, 0.05, 0.1, 0.2, 0.4]), min_size=1, max_size=12),
+            st.integers(1, 3),
+            st.booleans(),
+        )
+    )
+)
+def test_the_engine_agrees_with_the_rules_written_plainly(case):
+    stock, losses, fail_after, sharing = case
+    scenario = scenario_from_dict(
+        {
+            "households": len(stock),
+            "seasons": len(losses),
+            "start": 64,
+            "threshold": 64,
+            "whole_units": True,
+            "fail_after": fail_after,
+            "village_shocks": [
+                {"season": t + 1, "stock_loss": loss} for t, loss in enumerate(losses) if loss
+            ],
+        }
+    )
+    people = herds(*stock)
+    state, out = state_after(
+        scenario, "need_based" if sharing else "none", people, seasons=len(losses)
+    )
+    survival, left_with = reference_pairs(stock, 64, losses, fail_after, sharing)
+    assert out["survival"].tolist() == pytest.approx(survival)
+    assert sorted(state.stock[state.alive].tolist()) == sorted(left_with)

@@ -5,11 +5,12 @@ rounding to whole units and the cap; repayments and transfers under the policy; 
 households still short of their need count a season below, eat what they have, and those
 below for `fail_after` seasons leave the village (their stock goes with them).
 
-Everything is float32 and updated in place; random numbers are drawn for every household in
-the same order whatever the policy, so the policies of one run face the same seasons
-(common random numbers: their differences are not luck of the draw). Transfers work on the
-few households that ask, not on the whole village, and a series nobody asked for is not
-computed (the Gini sorts every household, every season).
+Everything is float32 and updated in place. Households that left are dropped from the arrays
+once enough have gone, so every season's work — random numbers included — is done for the
+households still there; the policies of one run start from the same households and network
+(the same seed), but their draws part ways as soon as different households leave. Transfers
+work on the few households that ask, not on the whole village, and a series nobody asked for
+is not computed (the Gini sorts every household, every season).
 """
 
 from dataclasses import dataclass
@@ -70,7 +71,8 @@ def run(
     unknown = [name for name in series if name not in SERIES]
     if unknown:
         raise ValueError(f"unknown series {', '.join(unknown)}; the series are {', '.join(SERIES)}")
-    rng = np.random.default_rng(seed)
+    # SFC64: a statistically sound generator, and the fastest numpy has for normals
+    rng = np.random.Generator(np.random.SFC64(seed))
     people = households or households_for(scenario, rng)
     partners = build_partners(scenario.network, people.stock.size, rng)
     state = _State(scenario, policy, people, partners, trust, series=series)
@@ -78,6 +80,43 @@ def run(
     for t in range(1, scenario.seasons + 1):
         state.season(t, rng, out)
     return out
+
+
+def normals(rng: np.random.Generator, n: int, buffer: np.ndarray) -> np.ndarray:
+    """n standard normal float32 numbers by Box–Muller (buffer, n + 1 long, takes the uniforms).
+
+    Twice as fast here as numpy's ziggurat (measured: 69 µs against 109 µs for 14,000), and
+    the growth of every herd every season is most of a run's time. From float32 uniforms the
+    tails stop at 5.8 sd, which no herd's growth will miss.
+    """
+    half = (n + 1) // 2
+    u = buffer[: 2 * half]
+    rng.random(2 * half, dtype=F32, out=u)
+    radius, angle = u[:half], u[half:]
+    np.subtract(1, radius, out=radius)  # (0, 1]: log never sees 0
+    np.log(radius, out=radius)
+    radius *= -2
+    np.sqrt(radius, out=radius)
+    angle *= F32(2 * np.pi)
+    z = np.empty(2 * half, dtype=F32)
+    np.cos(angle, out=z[:half])
+    np.sin(angle, out=z[half:])
+    z[:half] *= radius
+    z[half:] *= radius
+    return z[:n]
+
+
+def bernoulli_positions(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """The positions among n that a chance p hits, each independently: the gaps between hits
+    of a Bernoulli process are geometric, so about n·p numbers are drawn rather than n."""
+    if p >= 1:
+        return np.arange(n)
+    expected = n * p
+    positions = np.cumsum(rng.geometric(p, int(expected + 6 * expected**0.5) + 16)) - 1
+    while positions[-1] < n:  # rarely: more hits than six standard deviations above
+        more = np.cumsum(rng.geometric(p, int(expected) + 16)) + positions[-1]
+        positions = np.concatenate([positions, more])
+    return positions[: np.searchsorted(positions, n)]
 
 
 class _State:
@@ -93,7 +132,8 @@ class _State:
     ):
         self.sc = sc
         self.policy = policy
-        self.n = n = people.stock.size
+        self.n = n = people.stock.size  # at the start: survival is a share of these
+        self.ids = np.arange(n)  # each household's index at the start, as rows are dropped
         self.stock = people.stock.astype(F32, copy=True)
         self.need = people.need.astype(F32, copy=False)
         self.sizes = people.sizes
@@ -104,9 +144,11 @@ class _State:
         self.reverse = p.reverse
         # One partner each: nobody is asked by two households at once (ties are symmetric).
         self.one_partner = p.partners.shape[1] == 1
-        self.gaps = bool((p.partners < 0).any())  # some have fewer partners than the widest
-        self.draws = np.empty(n, dtype=F32)  # this season's random numbers, drawn in place
+        # some have fewer partners than the widest, or lost one (-1)
+        self.gaps = bool((p.partners < 0).any())
+        self.draws = np.empty(n + 1, dtype=F32)  # this season's random numbers, drawn in place
         self.pool = 0.0
+        self.gone = 0  # households that left since their rows were last dropped
         self.owed = np.zeros(p.partners.shape, dtype=F32) if policy == "account_keeping" else None
         # Ties change nothing in the run: they are kept only for a trust series someone reads.
         self.track_trust = (
@@ -129,22 +171,23 @@ class _State:
 
     def season(self, t: int, rng: np.random.Generator, out: dict) -> None:
         """One season; fills the series named by the keys of `out` at index t − 1."""
-        sc, stock, n, z = self.sc, self.stock, self.n, self.draws
+        sc, stock = self.sc, self.stock
+        n = stock.size
         stock_loss, harvest_loss = self.shock_losses.get(t, (0.0, 0.0))
         if sc.growth.mean or sc.growth.sd:
-            rng.standard_normal(n, dtype=F32, out=z)
+            z = normals(rng, n, self.draws)
             z *= sc.growth.sd
             z += 1 + sc.growth.mean
             stock *= z
         if sc.harvest.mean:
-            rng.standard_normal(n, dtype=F32, out=z)
+            z = normals(rng, n, self.draws)
             z *= sc.harvest.sd
             z += sc.harvest.mean
             np.maximum(z, 0, out=z)
             z *= self.need * F32(1 - harvest_loss)
             stock += z
         if sc.shocks.probability:
-            hit = (rng.random(n, dtype=F32, out=z) < sc.shocks.probability).nonzero()[0]
+            hit = bernoulli_positions(rng, n, sc.shocks.probability)
             size = hit.size if sc.shocks.draw == "per_household" else 1
             loss = rng.normal(sc.shocks.mean, sc.shocks.sd, size).astype(F32)
             loss.clip(0, 1, out=loss)
@@ -194,12 +237,42 @@ class _State:
         if self.owed is not None:
             self.owed[left] = 0
         if "survival" in out:
-            out["survival"][t - 1] = np.count_nonzero(alive) / n
+            out["survival"][t - 1] = np.count_nonzero(alive) / self.n
         if "gini" in out:
             out["gini"][t - 1] = measures.gini(stock[alive]) if alive.any() else np.nan
         if "transfers" in out:
             out["transfers"][t - 1] = transfers
         self._trust(t, asked, met, out)
+        self.gone += left.size
+        if self.gone * 4 >= alive.size:  # a quarter of the rows are households that left
+            self._drop_the_departed()
+
+    def _drop_the_departed(self) -> None:
+        """Keep only the rows of households still in the village; a partner who left becomes
+        -1 (no partner), and a debt to one is void."""
+        rows = self.alive.nonzero()[0]
+        new_index = np.full(self.alive.size + 1, -1, dtype=np.int32)  # [-1] stays -1
+        new_index[rows] = np.arange(rows.size, dtype=np.int32)
+        partners = new_index[self.partners[rows]]
+        gone = partners < 0
+        self.partners = partners
+        self.reverse = self.reverse[rows]
+        self.reverse[gone] = -1
+        if self.owed is not None:
+            self.owed = self.owed[rows]
+            self.owed[gone] = 0
+        for name in ("stock", "need", "sizes", "priorities", "below", "ids"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, value[rows])
+        if self.track_trust:
+            self.ties = self.ties[rows]
+            self.last_gave = self.last_gave[rows]
+            self.last_received = self.last_received[rows]
+        self.alive = np.ones(rows.size, dtype=bool)
+        self.draws = np.empty(rows.size + 1, dtype=F32)
+        self.gaps = True
+        self.gone = 0
 
     # -- policies -------------------------------------------------------------------------------
 
@@ -332,7 +405,7 @@ class _State:
                 int(self.pool * scale),
                 sizes=self.sizes[askers],
                 priorities=priorities,
-                ids=askers,
+                ids=self.ids[askers],
             )
             shares = allocation.shares
             got = (shares / scale).astype(F32)

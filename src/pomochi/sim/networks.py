@@ -25,6 +25,10 @@ class Partners:
 
 def build_partners(network: Network, n: int, rng: np.random.Generator) -> Partners:
     """The partner network for n households as the scenario names it."""
+    if network.kind == "pairs" and n % 2 == 0:
+        # 0–1, 2–3, …: each is the other's only partner (what _from_edges would build, at once)
+        partners = (np.arange(n, dtype=np.int32) ^ 1).reshape(n, 1)
+        return Partners(partners=partners, reverse=np.zeros((n, 1), dtype=np.int32))
     u, v = _EDGES[network.kind](network, n, rng)
     return _from_edges(u, v, n)
 
@@ -103,7 +107,8 @@ def _from_edges(u: np.ndarray, v: np.ndarray, n: int) -> Partners:
     src = np.concatenate([u[keep], v[keep]])
     dst = np.concatenate([v[keep], u[keep]])
     keys = np.sort(src * n + dst)  # np.unique hashes: far slower than a sort on millions
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    if keys.size:
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
     src, dst = keys // n, keys % n
     degree = np.bincount(src, minlength=n)
     width = max(1, int(degree.max()) if degree.size else 1)

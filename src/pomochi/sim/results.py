@@ -1,8 +1,10 @@
 """Many runs of a scenario under each of its policies, and what they add up to.
 
-Runs are reproducible from one seed: run r of every policy draws from the same child of that
-seed (common random numbers), so a gap between two policies is measured run by run, and its
-confidence interval is that of the paired differences.
+Runs are reproducible from one seed: run r of every policy starts from the same child of that
+seed — the same households and the same partner network — so a gap between two policies is
+measured run by run, and its confidence interval is that of the paired differences. (Their
+draws part ways once different households leave, so the pairing narrows the interval less
+than common random numbers would; the interval is right either way.)
 """
 
 import math
