@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format e2e-deps bench
+.PHONY: setup run test lint format e2e-deps bench-deps bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pomochi needs Python 3.11 or newer")'
@@ -26,7 +26,7 @@ run: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/pomochi runserver $(HOST):$(PORT)
 
 ## test: set up, then every test (browser tests included when chromium can be had)
-test: setup e2e-deps
+test: setup e2e-deps bench-deps
 	$(BIN)/python -m pytest
 
 # Debian's chromium for the Playwright browser tests; installed only when missing and root.
@@ -46,8 +46,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-bench: setup
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+# Mesa, for the simulator's benchmark and the test that our model survives as Mesa's does
+bench-deps: $(STAMP)
+	$(BIN)/python -c 'import mesa' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[bench]'
+
+bench: setup bench-deps
 	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/allocation.py
 	$(BIN)/python benchmarks/sim.py

@@ -33,16 +33,16 @@ def test_need_based_beats_account_keeping_beats_none_when_shocks_are_standard(st
     nb_ak = standard.gap("need_based", "account_keeping")
     ak_none = standard.gap("account_keeping", "none")
     assert nb_ak.low > 0 and ak_none.low > 0
-    assert 0.03 <= nb_ak.mean <= 0.07  # measured: 0.05
-    assert 0.05 <= ak_none.mean <= 0.10  # measured: 0.075
+    assert 0.03 <= nb_ak.mean <= 0.07  # measured: 0.047
+    assert 0.05 <= ak_none.mean <= 0.10  # measured: 0.074
 
 
 def test_need_based_beats_account_keeping_beats_none_when_shocks_are_volatile(volatile):
     nb_ak = volatile.gap("need_based", "account_keeping")
     ak_none = volatile.gap("account_keeping", "none")
     assert nb_ak.low > 0 and ak_none.low > 0
-    assert 0.01 <= nb_ak.mean <= 0.03  # measured: 0.017
-    assert 0.004 <= ak_none.mean <= 0.02  # measured: 0.010
+    assert 0.01 <= nb_ak.mean <= 0.03  # measured: 0.014
+    assert 0.004 <= ak_none.mean <= 0.02  # measured: 0.011
 
 
 def test_account_keeping_keeps_less_of_need_based_gain_when_volatile(standard, volatile):
@@ -50,7 +50,7 @@ def test_account_keeping_keeps_less_of_need_based_gain_when_volatile(standard, v
         return r.gap("account_keeping", "none").mean / r.gap("need_based", "none").mean
 
     assert 0.55 <= kept(standard) <= 0.67  # measured: 0.61
-    assert 0.35 <= kept(volatile) <= 0.55  # measured: 0.46
+    assert 0.35 <= kept(volatile) <= 0.55  # measured: 0.44
 
 
 def test_trust_grows_where_herds_help_each_other(standard):
