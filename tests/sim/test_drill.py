@@ -1,6 +1,9 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pomochi.fairshare import RULES
 from pomochi.sim import DrillError, DrillInput, Resource, Shock, run_drill
 
 KG = 1000
@@ -87,3 +90,48 @@ def test_a_ration_smaller_than_the_unit_adds_up_instead_of_rounding_to_nothing()
 def test_a_loss_is_rounded_not_cut_short():
     grain = run_drill(village(), shock=Shock(stock_loss=0.9), weeks=1).resources[0]
     assert grain.start == 10 * KG  # int(100000 × 0.1) would be 9999 g
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(1, 9), min_size=n, max_size=n),
+            st.lists(st.integers(0, 3), min_size=n, max_size=n),
+            st.integers(0, 10**6),
+            st.floats(0, 5000, allow_nan=False),
+            st.integers(0, 20_000),
+            st.sampled_from(sorted(RULES)),
+            st.floats(0, 1),
+            st.floats(0, 1),
+            st.floats(0.1, 3),
+            st.integers(1, 30),
+        )
+    )
+)
+def test_the_stores_add_up_week_by_week_under_any_rule(case):
+    sizes, priorities, stock, ration, inflow, rule, stock_loss, inflow_loss, demand, weeks = case
+    n = len(sizes)
+    inputs = DrillInput(
+        household_ids=np.arange(100, 100 + n),
+        sizes=np.array(sizes),
+        priorities=np.array(priorities),
+        resources=[Resource(name="grain", stock=stock, ration=ration, inflow=inflow)],
+        rule=rule,
+    )
+    shock = Shock(stock_loss=stock_loss, inflow_loss=inflow_loss, demand=demand)
+    r = run_drill(inputs, shock=shock, weeks=weeks).resources[0]
+    assert (r.stock >= 0).all()
+    assert (r.given <= r.asked).all()
+    # nothing made or lost: what was there, plus what came in, less what was given
+    assert r.start + r.inflow * weeks - r.given.sum() == r.stock[-1]
+    week_stock = np.r_[r.start, r.stock[:-1]] + r.inflow
+    assert (r.given <= week_stock).all()
+    # over the weeks, asks follow the ration: within one unit per household
+    expected = sum(sizes) * ration * demand * weeks
+    assert abs(r.asked.sum() - expected) <= n + 1e-6 * expected
+    # a household is short first in a week when something was asked and not all was given
+    for week in set(r.first_short.tolist()) - {0}:
+        assert r.given[week - 1] < r.asked[week - 1]
+    if r.weeks_covered is not None:
+        assert (r.given[: r.weeks_covered] == r.asked[: r.weeks_covered]).all()
