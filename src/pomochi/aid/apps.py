@@ -6,3 +6,12 @@ class AidConfig(AppConfig):
     name = "pomochi.aid"
     label = "aid"
     verbose_name = _("Mutual aid")
+
+    def ready(self):
+        # A reversed delivery no longer fulfils a promise nor meets a need.
+        from pomochi.aid.rounds import allocation_delivery_reversed
+        from pomochi.aid.services import commitment_delivery_reversed
+        from pomochi.ledger.services import on_reversal
+
+        on_reversal("commitment", commitment_delivery_reversed)
+        on_reversal("allocation", allocation_delivery_reversed)

@@ -317,6 +317,41 @@ def round_decide(
     return round_
 
 
+def allocation_delivery_reversed(*, actor: Membership, event, reversal) -> None:
+    """A share handed out by a round was reversed (inside the reversal's transaction): the
+    household's need is lacking it again. A household with several needs in one round has its
+    needs lowered starting with the share of exactly the reversed amount, then in order."""
+    from pomochi.aid.services import lower_quantity_met
+
+    round_ = AllocationRound.objects.select_for_update(of=("self",)).get(pk=event.cause_id)
+    shares = sorted(
+        round_.shares.filter(
+            revision=round_.revision, household_id=event.receiver_household_id, share__gt=0
+        ),
+        key=lambda s: (s.share != event.quantity, s.id),
+    )
+    left = event.quantity
+    for s in shares:
+        if left <= 0:
+            break
+        part = min(left, s.share)
+        lower_quantity_met(need_id=s.need_id, quantity=part)
+        left -= part
+    audit_append(
+        community_id=round_.community_id,
+        actor_id=actor.id,
+        verb="round.delivery_reversed",
+        object_type="allocationround",
+        object_id=round_.id,
+        data={
+            "household": event.receiver_household_id,
+            "quantity": event.quantity,
+            "reversal": reversal.id,
+        },
+        household_id=event.receiver_household_id,
+    )
+
+
 @transaction.atomic
 def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRound:
     """Carry out an approved round: every share distributed in one batch, all or none; needs

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -431,6 +432,36 @@ def commitment_fulfil(
         },
     )
     return commitment
+
+
+def commitment_delivery_reversed(*, actor: Membership, event, reversal) -> None:
+    """A delivery recorded against a promise was reversed (the ledger calls this inside the
+    reversal's transaction): it no longer counts. The promise owes it again, its need lacks it
+    again, and a promise that delivery had closed as kept or late is open once more — that
+    fate rested on a record the coordinators have now said was a mistake. The audit chain
+    keeps both the first fate and the reopening."""
+    commitment = Commitment.objects.select_for_update(of=("self",)).get(pk=event.cause_id)
+    commitment.quantity_fulfilled = max(0, commitment.quantity_fulfilled - event.quantity)
+    fields = ["quantity_fulfilled"]
+    reopened = commitment.fate in (Fate.KEPT, Fate.LATE) and commitment.remaining > 0
+    if reopened:
+        commitment.fate, commitment.fate_at, commitment.fate_by = "", None, None
+        fields += ["fate", "fate_at", "fate_by"]
+    commitment.save(update_fields=fields)
+    if commitment.need_id:
+        lower_quantity_met(need_id=commitment.need_id, quantity=event.quantity)
+    _audit(
+        actor,
+        "commitment.reopen" if reopened else "commitment.delivery_reversed",
+        commitment,
+        _commitment_data(commitment) | {"reversal": reversal.id},
+        commitment.receiver_household_id,
+    )
+
+
+def lower_quantity_met(*, need_id: int, quantity: int) -> None:
+    """What was given against a need and then reversed no longer meets it (never below 0)."""
+    Need.objects.filter(pk=need_id).update(quantity_met=Greatest(F("quantity_met") - quantity, 0))
 
 
 @transaction.atomic

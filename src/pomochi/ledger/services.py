@@ -6,6 +6,7 @@ gave an idempotency key, the record that makes a retry return the first result.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,17 @@ class NotEnoughStock(DomainError):
 
 class IdempotencyConflict(Conflict):
     """The key was used before for a different request."""
+
+
+# What other apps do when an event they caused is reversed, by cause type: a delivery that
+# never happened no longer fulfils a promise. The ledger imports no app; apps register here
+# (in their AppConfig.ready) and the handler runs inside the reversal's transaction.
+REVERSAL_HANDLERS: dict[str, Callable[..., None]] = {}
+
+
+def on_reversal(cause_type: str, handler) -> None:
+    """Have handler(actor=…, event=…, reversal=…) run when an event of this cause is reversed."""
+    REVERSAL_HANDLERS[cause_type] = handler
 
 
 @dataclass(frozen=True)
@@ -266,7 +278,10 @@ def event_reverse(
             Event.objects.select_for_update().filter(pk=event.id).values_list("id").first()
             if Event.objects.filter(reverses_id=event.id).exists():
                 raise Conflict(_("This event has already been reversed."))
-            return _record(**mirror)
+            reversal = _record(**mirror)
+            if handler := REVERSAL_HANDLERS.get(event.cause_type):
+                handler(actor=actor, event=event, reversal=reversal)
+            return reversal
     except IntegrityError:
         # Two reversals raced on SQLite's lock order; the unique column let only one through.
         raise Conflict(_("This event has already been reversed.")) from None
