@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,11 +69,22 @@ class Match:
         return self.offer.household if self.offer else self.holding.pool
 
 
+def need_unpromised(*, need: Need) -> int:
+    """What of the need is neither met nor promised by an open promise (may be below 0 when a
+    promise was made before another delivery met the need)."""
+    owed = need.commitments.filter(fate="").aggregate(
+        owed=Sum(F("quantity") - F("quantity_fulfilled"))
+    )["owed"]
+    return need.remaining - (owed or 0)
+
+
 def matches_for_need(*, need: Need, today: date | None = None) -> list[Match]:
     """Offers and pool stock of the same resource that can meet the need, best first: those that
     cover it whole before those that cover part, then the larger part, then the sooner offer."""
     today = today or timezone.localdate()
-    wanted = need.remaining
+    wanted = need_unpromised(need=need)  # what open promises will bring is not sought again
+    if wanted <= 0:
+        return []
     candidates: list[tuple[tuple, Match]] = []
     fmt = need.resource.format
     for offer in (

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pomochi.aid.models import Commitment, Fate, Need, Offer, Urgency
+from pomochi.aid.selectors import need_unpromised
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
@@ -319,6 +320,13 @@ def commitment_make(
             )
         if need.withdrawn_at:
             raise Conflict(_("This need was withdrawn."))
+        unpromised = need_unpromised(need=need)
+        if quantity > unpromised:
+            raise InvalidInput(
+                _("Only %(left)s of this need is not yet promised.")
+                % {"left": format_quantity(max(0, unpromised), resource=resource)},
+                field="quantity",
+            )
     if offer is not None:
         offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
         if (
