@@ -112,7 +112,9 @@ class Fate(models.TextChoices):
 
 class Commitment(models.Model):
     """A promise: who delivers what to whom by when. Its fate, once recorded, never changes:
-    it is the raw material of reliability (and an excused failure never counts against anyone)."""
+    it is the raw material of reliability (and an excused failure never counts against anyone).
+    The one exception: a promise closed as kept by a delivery that is then reversed as a
+    mistake is open again (the audit chain keeps both)."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="commitments")
     need = models.ForeignKey(
