@@ -1,30 +1,20 @@
 """A delivery reversed in the ledger (it was recorded by mistake) no longer fulfils a promise
 nor meets a need: the aid counters follow the events."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from pomochi.aid.models import Commitment
 from pomochi.aid.rounds import round_decide, round_execute, round_open
-from pomochi.aid.services import commitment_fail, commitment_fulfil, commitment_make
+from pomochi.aid.services import commitment_fail, commitment_fulfil
 from pomochi.audit.models import AuditEntry
 from pomochi.audit.verify import verify_community
 from pomochi.ledger.models import Event
 from pomochi.ledger.services import event_reverse
+from tests.aid.helpers import promise_petrovs_grain
 
 
 def promise(v, quantity=30_000):
-    return commitment_make(
-        actor=v.alice,
-        community=v.community,
-        receiver=v.petrovs,
-        giver_pool=v.granary,
-        resource=v.grain,
-        quantity=quantity,
-        due_on=timezone.localdate() + timedelta(days=3),
-        need=v.need_petrovs,
-    )
+    return promise_petrovs_grain(v, quantity)
 
 
 def delivery(c, quantity):
