@@ -314,6 +314,20 @@ def drill_names_the_short(response, w, role):
     assert "Sidorovs" in html(response) and "Kuznetsovs" not in html(response)
 
 
+def api_drill_names_the_short(response, w, role):
+    (grain,) = response.json()["resources"]
+    assert grain["resource"] == "grain"
+    names = {short["household"] for short in grain["short_first"]}
+    assert names == {"Ivanovs", "Orlovs", "Petrovs", "Sidorovs"}
+
+
+def api_drill_only_own(response, w, role):
+    """The outsider drills its own hamlet: its Kuznetsovs, nobody of the village."""
+    data = response.json()
+    assert data["community"] == "hamlet"
+    assert "Sidorovs" not in response.content.decode()
+
+
 def drill_refused_weeks(response, w, role):
     assert list(response.context["form"].errors) == ["weeks"]
     assert response.context["rows"] == []
@@ -2084,6 +2098,29 @@ def api_routes() -> list[Route]:
             api(),
             kwargs=VILLAGE,
             check=api_audit_payloads_by_policy,
+        ),
+        # A drill names the households that would run short: coordinators and the committee.
+        Route(
+            "api-v1:get_drill",
+            api(allowed=SEES_PRIVATE),
+            kwargs=VILLAGE,
+            data={"inflow_loss": "1", "weeks": "8", "ration": "grain=10"},
+            check=api_drill_names_the_short,
+        ),
+        # A bad question fails validation before the community is looked up, as an empty body.
+        Route(
+            "api-v1:get_drill",
+            api(422, outsider=422),
+            kwargs=VILLAGE,
+            data={"weeks": "0"},
+            variant="no weeks",
+        ),
+        Route(
+            "api-v1:get_drill",
+            api(404, outsider=200),
+            kwargs={"slug": "hamlet"},
+            variant="another's",
+            check=api_drill_only_own,
         ),
         # django-ninja's root: it exists only so the API can reverse its own prefix.
         Route("api-v1:api-root", everyone(404)),

@@ -38,7 +38,9 @@ def field_error(request, exc: FieldError):
 def validation_error(request, exc: ValidationError):
     fields: dict[str, list[str]] = {}
     for problem in exc.errors:
-        location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "payload")]
+        location = [
+            str(part) for part in problem.get("loc", ()) if part not in ("body", "payload", "query")
+        ]
         fields.setdefault(".".join(location) or "body", []).append(problem.get("msg", ""))
     return error(request, 422, _("Some fields are not valid."), fields)
 
@@ -61,9 +63,11 @@ def http_error(request, exc: HttpError):
 from pomochi.aid.api import router as aid_router  # noqa: E402
 from pomochi.audit.api import router as audit_router  # noqa: E402
 from pomochi.communities.api import router as communities_router  # noqa: E402
+from pomochi.drills.api import router as drills_router  # noqa: E402
 from pomochi.ledger.api import router as ledger_router  # noqa: E402
 
 api.add_router("/", communities_router)
 api.add_router("/", ledger_router)
 api.add_router("/", audit_router)
 api.add_router("/", aid_router)
+api.add_router("/", drills_router)

@@ -9,13 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pomochi.communities.models import Community
-from pomochi.communities.quantities import parse_quantity
-from pomochi.drills.report import drill_report
-from pomochi.drills.selectors import drill_input, drill_resources
-from pomochi.errors import InvalidInput
+from pomochi.drills.arguments import SHOCKS, parse_rations, parse_shocks
+from pomochi.drills.report import drill_report, report_as_dict
+from pomochi.drills.selectors import drill_input
 from pomochi.sim.drill import DrillError, Shock, run_drill
-
-SHOCKS = ("stock_loss", "inflow_loss", "demand")
 
 
 def run_drill_command(command, options) -> None:
@@ -40,7 +37,7 @@ def run_drill_command(command, options) -> None:
                     "rule": inputs.rule,
                     "weeks": outcome.weeks,
                     "shock": {name: getattr(shock, name) for name in SHOCKS},
-                    "resources": [_as_json(r) for r in reports],
+                    "resources": [report_as_dict(r) for r in reports],
                 },
                 ensure_ascii=False,
             )
@@ -107,69 +104,3 @@ def run_drill_command(command, options) -> None:
             )
             for h in r.short_first:
                 write(_("    week %(week)d: %(name)s") % {"week": h.week, "name": h.name})
-
-
-def parse_shocks(items: list[str]) -> dict[str, float]:
-    """NAME=VALUE pairs: shares as 0.5 or 50%, demand as a factor (1.2)."""
-    shocks = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip().replace("-", "_")
-        if not sep or name not in SHOCKS:
-            raise DrillError(
-                _("--shock %(item)r: write NAME=VALUE, NAME one of %(names)s")
-                % {"item": item, "names": ", ".join(SHOCKS)}
-            )
-        text = value.strip()
-        try:
-            number = float(text.removesuffix("%")) / (100 if text.endswith("%") else 1)
-        except ValueError:
-            raise DrillError(
-                _("--shock %(name)s: %(value)r is not a number") % {"name": name, "value": value}
-            ) from None
-        if number != number:  # NaN
-            raise DrillError(_("--shock %(name)s: not a number") % {"name": name})
-        shocks[name] = number
-    return shocks
-
-
-def parse_rations(community: Community, items: list[str]) -> dict[str, int]:
-    """RESOURCE=QUANTITY pairs, each quantity read exactly in the resource's own unit."""
-    units = {
-        name: (unit, places)
-        for name, unit, places in drill_resources(community=community).values_list(
-            "name", "unit", "decimal_places"
-        )
-    }
-    rations = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or name not in units:
-            raise DrillError(
-                _("--ration %(item)r: write RESOURCE=QUANTITY, RESOURCE one of %(names)s")
-                % {"item": item, "names": ", ".join(units) or _("(none)")}
-            )
-        unit, places = units[name]
-        try:
-            rations[name] = parse_quantity(value, decimal_places=places, unit=unit)
-        except InvalidInput as e:
-            raise DrillError(f"--ration {name}: {e}") from None
-    return rations
-
-
-def _as_json(report) -> dict:
-    return {
-        "resource": report.name,
-        "unit": report.unit,
-        "stock": report.stock,
-        "stock_after_shock": report.stock_after_shock,
-        "ration": report.ration,
-        "ration_given": report.ration_given,
-        "inflow": report.inflow,
-        "weeks_covered": report.weeks_covered,
-        "weeks_until_empty": report.weeks_until_empty,
-        "households_short": report.households_short,
-        "short_first": [{"household": h.name, "week": h.week} for h in report.short_first],
-        "stock_by_week": report.stock_by_week,
-    }

@@ -91,3 +91,21 @@ def _fractional(value: float, unit: Unit) -> str:
     two more decimal places than the unit keeps, trailing zeros dropped."""
     places = unit.decimal_places + 2
     return format_quantity(round(value * 10**2), decimal_places=places, unit=unit.unit)
+
+
+def report_as_dict(report: ResourceReport) -> dict:
+    """The row as plain data: for JSON from the command line and the API."""
+    return {
+        "resource": report.name,
+        "unit": report.unit,
+        "stock": report.stock,
+        "stock_after_shock": report.stock_after_shock,
+        "ration": report.ration,
+        "ration_given": report.ration_given,
+        "inflow": report.inflow,
+        "weeks_covered": report.weeks_covered,
+        "weeks_until_empty": report.weeks_until_empty,
+        "households_short": report.households_short,
+        "short_first": [{"household": h.name, "week": h.week} for h in report.short_first],
+        "stock_by_week": report.stock_by_week,
+    }

@@ -1,0 +1,86 @@
+"""The drill over HTTP: the same reading, counting and permission as the page; nothing written."""
+
+from ninja import Field, Query, Router, Schema
+
+from pomochi.api.common import Error, FieldError, caller
+from pomochi.communities import policy
+from pomochi.drills.arguments import parse_rations
+from pomochi.drills.report import drill_report, report_as_dict
+from pomochi.drills.selectors import drill_input
+from pomochi.sim.drill import MAX_WEEKS, DrillError, Shock, run_drill
+
+router = Router(tags=["drills"])
+
+
+class DrillQuery(Schema):
+    stock_loss: float = Field(0, ge=0, le=1, description="share of the stores lost at once")
+    inflow_loss: float = Field(0, ge=0, le=1, description="share of the weekly inflow lost")
+    demand: float = Field(1, gt=0, le=10, description="1.2: a fifth more asked")
+    weeks: int = Field(52, ge=1, le=MAX_WEEKS)
+    ration: list[str] = Field(
+        default_factory=list,
+        description="RESOURCE=QUANTITY per person per week, in the resource's unit; repeatable",
+    )
+
+
+class DrillShortOut(Schema):
+    household: str
+    week: int
+
+
+class DrillResourceOut(Schema):
+    resource: str
+    unit: str
+    stock: str
+    stock_after_shock: str
+    ration: str
+    ration_given: bool
+    inflow: str
+    weeks_covered: int | None
+    weeks_until_empty: int | None
+    households_short: int
+    short_first: list[DrillShortOut]
+    stock_by_week: list[int]
+
+
+class DrillShockOut(Schema):
+    stock_loss: float
+    inflow_loss: float
+    demand: float
+
+
+class DrillOut(Schema):
+    community: str
+    rule: str
+    weeks: int
+    shock: DrillShockOut
+    resources: list[DrillResourceOut]
+
+
+@router.get(
+    "/communities/{slug}/drill",
+    response={200: DrillOut, 401: Error, 403: Error, 404: Error, 422: Error},
+)
+def get_drill(request, slug: str, query: Query[DrillQuery]):
+    """How long the stores last under a shock and who runs short first: coordinators and the
+    committee (it names households). A drill: nothing is recorded."""
+    community, membership = caller(request, slug)
+    policy.require(membership, "drill.run", community)
+    shock = Shock(stock_loss=query.stock_loss, inflow_loss=query.inflow_loss, demand=query.demand)
+    try:
+        rations = parse_rations(community, query.ration)
+        inputs = drill_input(community=community, rations=rations)
+    except DrillError as e:
+        raise FieldError("ration", str(e)) from None
+    outcome = run_drill(inputs, shock=shock, weeks=query.weeks)
+    return {
+        "community": community.slug,
+        "rule": inputs.rule,
+        "weeks": outcome.weeks,
+        "shock": {
+            "stock_loss": shock.stock_loss,
+            "inflow_loss": shock.inflow_loss,
+            "demand": shock.demand,
+        },
+        "resources": [report_as_dict(r) for r in drill_report(outcome=outcome, inputs=inputs)],
+    }
