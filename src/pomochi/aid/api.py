@@ -173,7 +173,8 @@ def edit_need(request, slug: str, need_id: int, body: NeedEditIn):
         need=need,
         quantity=None if body.quantity is None else amount(body.quantity, need.resource),
         urgency=body.urgency,
-        needed_by=body.needed_by,
+        # PATCH: a date left out stays; null clears it
+        needed_by=body.needed_by if "needed_by" in body.model_fields_set else services.UNCHANGED,
         note=body.note,
     )
     return need_out(need)

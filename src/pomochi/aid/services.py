@@ -22,6 +22,16 @@ from pomochi.ledger.models import IdempotencyRecord, Pool
 from pomochi.notify.services import notify_household
 
 
+class _Unchanged:
+    """An edit's default: leave the field as it is. None means "no date" (clears it)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
 def _audit(actor: Membership, verb: str, obj, data: dict, household_id: int | None) -> None:
     audit_append(
         community_id=actor.community_id,
@@ -117,10 +127,11 @@ def need_edit(
     need: Need,
     quantity: int | None = None,
     urgency: str | None = None,
-    needed_by: date | None = None,
+    needed_by: date | None | _Unchanged = UNCHANGED,
     note: str | None = None,
 ) -> Need:
-    """Change a need until something has been promised or allotted against it."""
+    """Change a need until something has been promised or allotted against it. needed_by=None
+    clears the date; leaving it out keeps it."""
     policy.require(actor, "need.change", need)
     need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     if need.withdrawn_at:
@@ -139,7 +150,7 @@ def need_edit(
         if urgency not in Urgency.values:
             raise InvalidInput(_("Unknown urgency."), field="urgency")
         need.urgency = urgency
-    if needed_by is not None:
+    if needed_by is not UNCHANGED:
         need.needed_by = needed_by
     if note is not None:
         need.note = note.strip()
@@ -205,9 +216,11 @@ def offer_edit(
     actor: Membership,
     offer: Offer,
     quantity: int | None = None,
-    available_until: date | None = None,
+    available_until: date | None | _Unchanged = UNCHANGED,
     note: str | None = None,
 ) -> Offer:
+    """Change an offer until something is promised from it. available_until=None clears the
+    date; leaving it out keeps it."""
     policy.require(actor, "offer.change", offer)
     offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
     if offer.withdrawn_at:
@@ -219,7 +232,7 @@ def offer_edit(
     if quantity is not None:
         _positive(quantity)
         offer.quantity = quantity
-    if available_until is not None:
+    if available_until is not UNCHANGED:
         offer.available_until = available_until
     if note is not None:
         offer.note = note.strip()
