@@ -39,8 +39,8 @@ def drill_input(
     rations: per person per week, in the smallest unit, by resource name; a resource not named
     takes the recent rate: what was distributed over the last `weeks_of_history` weeks (less
     what was reversed) ÷ people ÷ weeks. The weekly inflow is the contributions over the same
-    weeks ÷ weeks. Priorities count the vulnerability flags (children, elderly, ill or
-    disabled), so priority_tiers serves those households first. A resource with nothing in
+    weeks ÷ weeks. A vulnerable household (children, elderly, ill or disabled) is a tier up, as in
+    an allocation round, so priority_tiers serves it first. A resource with nothing in
     store and no ration is left out. Raises DrillError naming a ration of no such resource.
     """
     if weeks_of_history < 1:
@@ -81,8 +81,9 @@ def drill_input(
     return CommunityDrillInput(
         household_ids=np.array([h[0] for h in households], dtype=np.int64),
         sizes=np.array([h[2] for h in households], dtype=np.int64),
-        # One tier up for each vulnerability flag set.
-        priorities=np.array([sum(h[3:]) for h in households], dtype=np.int64),
+        # As an allocation round ranks them (aid.rounds.priority_of): one step up for a
+        # vulnerable household, whichever flags it has. A drill has no urgencies to add.
+        priorities=np.array([int(any(h[3:])) for h in households], dtype=np.int64),
         resources=drilled,
         rule=rules_current(community_id=community.id)["allocation_rule"],
         household_names={h[0]: h[1] for h in households},
