@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema
 from pomochi.api.common import Error, FieldError, caller
 from pomochi.communities import policy
 from pomochi.drills.arguments import parse_rations
-from pomochi.drills.report import drill_report, report_as_dict
+from pomochi.drills.report import drill_document, drill_report
 from pomochi.drills.selectors import drill_input
 from pomochi.sim.drill import MAX_WEEKS, DrillError, Shock, run_drill
 
@@ -73,14 +73,7 @@ def get_drill(request, slug: str, query: Query[DrillQuery]):
     except DrillError as e:
         raise FieldError("ration", str(e)) from None
     outcome = run_drill(inputs, shock=shock, weeks=query.weeks)
-    return {
-        "community": community.slug,
-        "rule": inputs.rule,
-        "weeks": outcome.weeks,
-        "shock": {
-            "stock_loss": shock.stock_loss,
-            "inflow_loss": shock.inflow_loss,
-            "demand": shock.demand,
-        },
-        "resources": [report_as_dict(r) for r in drill_report(outcome=outcome, inputs=inputs)],
-    }
+    reports = drill_report(outcome=outcome, inputs=inputs)
+    return drill_document(
+        community_slug=community.slug, inputs=inputs, outcome=outcome, reports=reports
+    )

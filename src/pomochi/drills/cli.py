@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pomochi.communities.models import Community
-from pomochi.drills.arguments import SHOCKS, parse_rations, parse_shocks
-from pomochi.drills.report import drill_report, report_as_dict
+from pomochi.drills.arguments import parse_rations, parse_shocks
+from pomochi.drills.report import drill_document, drill_report
 from pomochi.drills.selectors import drill_input
 from pomochi.sim.drill import DrillError, Shock, run_drill
 
@@ -30,18 +30,10 @@ def run_drill_command(command, options) -> None:
         raise CommandError(_("This drill cannot be run: %(error)s") % {"error": e}) from None
     reports = drill_report(outcome=outcome, inputs=inputs)
     if options["format"] == "json":
-        command.stdout.write(
-            json.dumps(
-                {
-                    "community": community.slug,
-                    "rule": inputs.rule,
-                    "weeks": outcome.weeks,
-                    "shock": {name: getattr(shock, name) for name in SHOCKS},
-                    "resources": [report_as_dict(r) for r in reports],
-                },
-                ensure_ascii=False,
-            )
+        document = drill_document(
+            community_slug=community.slug, inputs=inputs, outcome=outcome, reports=reports
         )
+        command.stdout.write(json.dumps(document, ensure_ascii=False))
         return
     write = command.stdout.write
     write(

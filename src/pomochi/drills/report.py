@@ -93,8 +93,26 @@ def _fractional(value: float, unit: Unit) -> str:
     return format_quantity(round(value * 10**2), decimal_places=places, unit=unit.unit)
 
 
+def drill_document(
+    *, community_slug: str, inputs: CommunityDrillInput, outcome: DrillOutcome, reports
+) -> dict:
+    """The whole drill as plain data: the command line's --format json and the API's answer."""
+    shock = outcome.shock
+    return {
+        "community": community_slug,
+        "rule": inputs.rule,
+        "weeks": outcome.weeks,
+        "shock": {
+            "stock_loss": shock.stock_loss,
+            "inflow_loss": shock.inflow_loss,
+            "demand": shock.demand,
+        },
+        "resources": [report_as_dict(r) for r in reports],
+    }
+
+
 def report_as_dict(report: ResourceReport) -> dict:
-    """The row as plain data: for JSON from the command line and the API."""
+    """The row as plain data."""
     return {
         "resource": report.name,
         "unit": report.unit,
