@@ -21,11 +21,10 @@ from pomochi.aid.models import (
     Urgency,
 )
 from pomochi.aid.selectors import (
-    commitments_of_household,
-    commitments_overdue,
+    commitments_visible_to,
     matches_for_need,
     needs_visible_to,
-    offers_open,
+    offers_listed,
     round_totals,
     rounds_of,
     shares_visible_to,
@@ -283,10 +282,7 @@ def list_offers(request, slug: str, include_closed: bool = False):
     """Open offers (visible to the whole community); with include_closed, every offer."""
     community, _m = caller(request, slug)
     today = timezone.localdate()
-    if include_closed:
-        offers = Offer.objects.filter(community=community).select_related("household", "resource")
-    else:
-        offers = offers_open(community=community, today=today)
+    offers = offers_listed(community=community, include_closed=include_closed, today=today)
     return [offer_out(o, today) for o in offers]
 
 
@@ -399,17 +395,9 @@ def list_commitments(request, slug: str, overdue: bool = False):
     received). With overdue=1, only those past their date and still open."""
     community, membership = caller(request, slug)
     today = timezone.localdate()
-    if policy.can(membership, "commitment.list_overdue", community):
-        if overdue:
-            found = commitments_overdue(community=community, today=today)
-        else:
-            found = Commitment.objects.filter(community=community).select_related("resource")
-    elif membership.household_id is not None:
-        found = commitments_of_household(household=membership.household)
-        if overdue:
-            found = found.filter(fate="", due_on__lt=today)
-    else:
-        found = Commitment.objects.none()
+    found = commitments_visible_to(
+        actor=membership, community=community, overdue=overdue, today=today
+    )
     return [commitment_out(c, today) for c in found]
 
 

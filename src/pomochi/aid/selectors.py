@@ -152,6 +152,34 @@ def commitments_overdue(*, community: Community, today: date | None = None) -> Q
     )
 
 
+def offers_listed(
+    *, community: Community, include_closed: bool = False, today: date | None = None
+) -> list[Offer]:
+    """Open offers, newest first; with include_closed, every offer the community ever had."""
+    if not include_closed:
+        return offers_open(community=community, today=today)
+    return list(Offer.objects.filter(community=community).select_related("household", "resource"))
+
+
+def commitments_visible_to(
+    *, actor: Membership, community: Community, overdue: bool = False, today: date | None = None
+) -> QuerySet[Commitment]:
+    """Every promise for coordinators and the committee; a member's household's (given or
+    received) for the others; nothing for a member without a household. overdue: only those
+    past their date and still open."""
+    today = today or timezone.localdate()
+    if policy.can(actor, "commitment.list_overdue", community):
+        if overdue:
+            return commitments_overdue(community=community, today=today)
+        return Commitment.objects.filter(community=community).select_related(
+            "giver_household", "giver_pool", "receiver_household", "resource"
+        )
+    if actor.household_id is None:
+        return Commitment.objects.none()
+    found = commitments_of_household(household=actor.household)
+    return found.filter(fate="", due_on__lt=today) if overdue else found
+
+
 def commitments_of_household(*, household: Household) -> QuerySet[Commitment]:
     return (
         Commitment.objects.filter(Q(giver_household=household) | Q(receiver_household=household))
