@@ -289,3 +289,23 @@ def test_the_engine_agrees_with_the_rules_written_plainly(case):
     survival, left_with = reference_pairs(stock, 64, losses, fail_after, sharing)
     assert out["survival"].tolist() == pytest.approx(survival)
     assert sorted(state.stock[state.alive].tolist()) == sorted(left_with)
+
+
+def test_a_tie_made_by_help_decays_each_season_and_counts_while_strong():
+    scenario = calm(seasons=1, trust={"gain": 0.5, "loss": 0.5, "decay": 0.2, "tie_threshold": 0.3})
+    state, out = state_after(scenario, "need_based", herds(60, 80))
+    # help in season 1: both ends of the tie at 0.5; one tie of one, both gave or received
+    assert state.ties[:, 0].tolist() == [0.5, 0.5]
+    assert out["density"][0] == 1.0
+    assert out["met"][0] == 1.0
+    assert out["breadth"][0] == 0.0  # one gave, the other received: neither did both
+    # seasons without need: the tie decays by a fifth each season, and stops counting
+    rng = np.random.default_rng(0)
+    seasons = {k: np.full(5, np.nan) for k in out}
+    strengths = []
+    for t in (2, 3, 4):
+        state.season(t, rng, seasons)
+        strengths.append(round(float(state.ties[0, 0]), 4))
+    assert strengths == [0.4, 0.32, 0.256]
+    assert seasons["density"][1] == 1.0  # 0.4 still counts
+    assert seasons["density"][3] == 0.0  # 0.256 is below the threshold of 0.3
