@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from pomochi.aid.models import (
     RoundDecision,
     RoundStatus,
 )
+from pomochi.aid.services import need_met_change
 from pomochi.audit.chain import canonical_json
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
@@ -321,8 +321,6 @@ def allocation_delivery_reversed(*, actor: Membership, event, reversal) -> None:
     """A share handed out by a round was reversed (inside the reversal's transaction): the
     household's need is lacking it again. A household with several needs in one round has its
     needs lowered starting with the share of exactly the reversed amount, then in order."""
-    from pomochi.aid.services import lower_quantity_met
-
     round_ = AllocationRound.objects.select_for_update(of=("self",)).get(pk=event.cause_id)
     shares = sorted(
         round_.shares.filter(
@@ -335,7 +333,7 @@ def allocation_delivery_reversed(*, actor: Membership, event, reversal) -> None:
         if left <= 0:
             break
         part = min(left, s.share)
-        lower_quantity_met(need_id=s.need_id, quantity=part)
+        need_met_change(need_id=s.need_id, by=-part)
         left -= part
     audit_append(
         community_id=round_.community_id,
@@ -379,7 +377,7 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
             return_events=False,
         )
     for s in shares:
-        Need.objects.filter(pk=s.need_id).update(quantity_met=F("quantity_met") + s.share)
+        need_met_change(need_id=s.need_id, by=s.share)
     round_.status = RoundStatus.EXECUTED
     round_.executed_at, round_.executed_by = timezone.now(), actor
     round_.save(update_fields=["status", "executed_at", "executed_by"])

@@ -436,7 +436,7 @@ def commitment_fulfil(
         fields += ["fate", "fate_at", "fate_by"]
     commitment.save(update_fields=fields)
     if commitment.need_id:
-        Need.objects.filter(pk=commitment.need_id).update(quantity_met=F("quantity_met") + quantity)
+        need_met_change(need_id=commitment.need_id, by=quantity)
     _audit(
         actor,
         "commitment.fulfil",
@@ -470,7 +470,7 @@ def commitment_delivery_reversed(*, actor: Membership, event, reversal) -> None:
         fields += ["fate", "fate_at", "fate_by"]
     commitment.save(update_fields=fields)
     if commitment.need_id:
-        lower_quantity_met(need_id=commitment.need_id, quantity=event.quantity)
+        need_met_change(need_id=commitment.need_id, by=-event.quantity)
     _audit(
         actor,
         "commitment.reopen" if reopened else "commitment.delivery_reversed",
@@ -480,9 +480,10 @@ def commitment_delivery_reversed(*, actor: Membership, event, reversal) -> None:
     )
 
 
-def lower_quantity_met(*, need_id: int, quantity: int) -> None:
-    """What was given against a need and then reversed no longer meets it (never below 0)."""
-    Need.objects.filter(pk=need_id).update(quantity_met=Greatest(F("quantity_met") - quantity, 0))
+def need_met_change(*, need_id: int, by: int) -> None:
+    """What was given against a need meets it (by > 0); a delivery reversed no longer does
+    (by < 0). One relative UPDATE, never below 0: concurrent deliveries add up."""
+    Need.objects.filter(pk=need_id).update(quantity_met=Greatest(F("quantity_met") + by, 0))
 
 
 @transaction.atomic
