@@ -5,6 +5,7 @@ SQLite under ./data/ is the default; DATABASE_URL points elsewhere (PostgreSQL f
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pomochi.web.middleware.NotAllowedMiddleware",
+    # Last, so that it turns a lock-out flagged anywhere above into our log-in page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pomochi.urls"
@@ -138,9 +142,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed log-ins allowed per account and per address within the window, before a pause.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Log-in throttling (django-axes): failures are counted per (username, client address) in the
+# database, so every app server sees them; an attacker can lock an account out only from their
+# own address, never its owner from another. The API uses Bearer tokens and never reaches it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pomochi.web.views.locked_out"
+AXES_VERBOSE = False
+
+
+def client_address_headers(behind_proxy: bool) -> tuple[str, ...]:
+    """Where the client's address is read: REMOTE_ADDR, unless a reverse proxy we trust stands
+    in front; then the right-most X-Forwarded-For entry, the one our proxy wrote (what is left
+    of it, the client chose). Anything else would let a client pick its address per request."""
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if behind_proxy else ("REMOTE_ADDR",)
+
+
+IPWARE_ALGORITHM = "legacy"  # takes the right-most entry as asked; "modern" prefers public ones
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = client_address_headers(env_bool("BEHIND_HTTPS_PROXY", False))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]

@@ -12,20 +12,6 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
-class LoginFailure(models.Model):
-    """One failed log-in, kept briefly to slow down password guessing across app servers."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, db_index=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = _("failed log-in")
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
-
-
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is kept: the token itself is shown once."""
 

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from pomochi.audit.selectors import audit_head
 from pomochi.communities import policy
@@ -8,13 +10,31 @@ from pomochi.communities.selectors import memberships_of_user
 from pomochi.ledger.selectors import events_filtered, pools_with_stock
 from pomochi.ledger.views import page_number, recordable_actions, seen_events
 from pomochi.web.decorators import require_membership
-from pomochi.web.forms import ThrottledLoginForm
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledLoginForm
+    """Django's log-in; django-axes counts the failures (settings.AXES_*)."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers, for our log-in and the admin's, once an account is locked out
+    at this address: our log-in page, saying so, with a 429 (its owner elsewhere is not)."""
+    return render(
+        request,
+        "web/login.html",
+        {
+            "form": AuthenticationForm(request),
+            "lockout": _(
+                "Too many failed attempts to log in. Please wait a quarter of an hour and "
+                "try again."
+            ),
+            "next": request.POST.get("next", ""),
+        },
+        status=429,
+    )
 
 
 @login_required
