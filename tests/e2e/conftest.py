@@ -63,14 +63,38 @@ def live_server(request):
     server.stop()
 
 
+# Every page reports what its Content-Security-Policy blocked; a test that saw any fails.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """The page's CSP violations, as Chromium logs them and as the page's event reports them."""
+    seen: list[str] = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return seen
+
+
 @pytest.fixture
 def phone(browser):
-    """A fresh phone-sized page: its own cookies, touch, a short patience for each step."""
+    """A fresh phone-sized page: its own cookies, touch, a short patience for each step.
+    Fails the test if the page's Content-Security-Policy blocked anything."""
     context = browser.new_context(**PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
