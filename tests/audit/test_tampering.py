@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from pomochi.audit import triggers
-from pomochi.audit.chain import chain_hash, digest
+from pomochi.audit.chain import chain_hash, digest, payload_digest
 from pomochi.audit.immutable import ImmutableRowError
 from pomochi.audit.maintenance import maintenance_mode
 from pomochi.audit.models import AuditEntry, AuditHead
@@ -193,7 +193,7 @@ def test_it_catches_an_entry_rewritten_consistently_at_the_next_entry(history):
     v = history
     entry = entry_of(v.given)
     payload = entry.payload.replace('"quantity":12500', '"quantity":2500')
-    new_digest = digest(payload)
+    new_digest = payload_digest(version=entry.version, salt=entry.salt, payload=payload)
     new_hash = chain_hash(entry.seq, entry.prev_hash, new_digest)
     with triggers_off("audit_auditentry", "ledger_event"):
         run(
@@ -218,7 +218,7 @@ def test_only_an_earlier_head_catches_a_rewritten_tail(history):
     assert entry.hash == earlier_head
     payload = entry.payload.replace('"note":"given twice"', '"note":"never given"')
     assert payload != entry.payload
-    new_digest = digest(payload)
+    new_digest = payload_digest(version=entry.version, salt=entry.salt, payload=payload)
     new_hash = chain_hash(entry.seq, entry.prev_hash, new_digest)
     with triggers_off("audit_auditentry", "ledger_event"):
         run(

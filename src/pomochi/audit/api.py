@@ -14,13 +14,19 @@ class HeadOut(Schema):
 
 
 class LinkOut(Schema):
+    """An entry of the chain. `payload` and `salt` are null where the caller may not read the
+    payload; with both, `payload_digest` = SHA-256(salt ‖ payload) (version 2; version 1 entries
+    have an empty salt and digest the payload alone)."""
+
     seq: int
     at: datetime
     verb: str
+    version: int
     payload_digest: str
     prev_hash: str
     hash: str
     payload: str | None
+    salt: str | None
 
 
 class ChainPage(Schema):

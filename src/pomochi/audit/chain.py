@@ -2,12 +2,27 @@
 
 import hashlib
 import json
+import secrets
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from pomochi.audit.models import GENESIS_HASH
 
-__all__ = ["GENESIS_HASH", "canonical_json", "chain_hash", "digest", "entry_payload", "iso"]
+__all__ = [
+    "CURRENT_VERSION",
+    "GENESIS_HASH",
+    "canonical_json",
+    "chain_hash",
+    "digest",
+    "entry_payload",
+    "iso",
+    "new_salt",
+    "payload_digest",
+]
+
+# The format every new entry is written in; verification still reads every older one.
+CURRENT_VERSION = 2
+SALT_BYTES = 16  # 128 bits: far beyond trying them all
 
 
 # json's own string encoder (the C one where available), as ensure_ascii=False uses it.
@@ -24,6 +39,29 @@ def canonical_json(value) -> str:
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def new_salt() -> str:
+    """A fresh salt for one entry, as 32 lowercase hex digits (from the OS's secure source)."""
+    return secrets.token_hex(SALT_BYTES)
+
+
+def payload_digest(*, version: int, salt: str, payload: str) -> str:
+    """The digest an entry of this format version records for its payload.
+
+    Version 1: SHA-256(payload). Version 2: SHA-256(salt ‖ payload), the salt's 32 hex digits
+    followed by the payload's UTF-8 bytes; fixed-length, so salt and payload cannot be re-cut.
+    Raises ValueError for a version or salt that no pomochi wrote.
+    """
+    if version == 1:
+        if salt:
+            raise ValueError("a version 1 entry has no salt")
+        return digest(payload)
+    if version == 2:
+        if len(salt) != 2 * SALT_BYTES or salt.strip("0123456789abcdef"):
+            raise ValueError("a version 2 entry needs a salt of 32 hex digits")
+        return digest(salt + payload)
+    raise ValueError(f"unknown audit format version {version}")
 
 
 def chain_hash(seq: int, prev_hash: str, payload_digest: str) -> str:

@@ -26,8 +26,11 @@ class AuditHead(models.Model):
 class AuditEntry(ImmutableModel):
     """One state change, chained: hash = SHA-256(seq ‖ prev_hash ‖ payload_digest).
 
-    The digest is public to every member; the payload follows the visibility rules, so anyone
-    can verify the chain without learning who received aid.
+    The digest is public to every member; the payload and its salt follow the visibility rules,
+    so anyone can verify the links without learning who received aid. Since format version 2 the
+    digest is SHA-256(salt ‖ payload) with a fresh 128-bit salt per entry: without it a hidden
+    payload of small ids and booleans could be found by trying them all. Version 1 entries
+    (written before the salt) have no salt and are still verified as they were written.
     """
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
@@ -44,6 +47,9 @@ class AuditEntry(ImmutableModel):
         Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     payload = models.TextField()
+    # Format version: 1 = digest of the payload alone (no salt), 2 = digest of salt ‖ payload.
+    version = models.PositiveSmallIntegerField(default=2)
+    salt = models.CharField(max_length=32, blank=True, default="")  # 32 hex digits; "" in v1
     payload_digest = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

@@ -17,15 +17,18 @@ def audit_head(*, community: Community) -> AuditHead | None:
 
 @dataclass(frozen=True)
 class ChainLink:
-    """One entry as a member may see it. `payload` is None where it is not theirs to read."""
+    """One entry as a member may see it. `payload` and `salt` are None where the payload is not
+    theirs to read: the salt is what keeps a hidden payload from being guessed from its digest."""
 
     seq: int
     at: datetime
     verb: str
+    version: int
     payload_digest: str
     prev_hash: str
     hash: str
     payload: str | None
+    salt: str | None
 
 
 def audit_chain_for(*, actor: Membership, community: Community, page: int = 1, per_page: int = 100):
@@ -33,19 +36,24 @@ def audit_chain_for(*, actor: Membership, community: Community, page: int = 1, p
     policy.require(actor, "audit.view_chain", community)
     entries = AuditEntry.objects.filter(community=community).order_by("seq")
     paginated = Paginator(entries, per_page).get_page(page)
-    links = [
-        ChainLink(
-            seq=e.seq,
-            at=e.at,
-            verb=e.verb,
-            payload_digest=e.payload_digest,
-            prev_hash=e.prev_hash,
-            hash=e.hash,
-            payload=e.payload if policy.can(actor, "audit.read_payload", e) else None,
-        )
-        for e in paginated.object_list
-    ]
+    links = [chain_link(e, actor=actor) for e in paginated.object_list]
     return paginated, links
+
+
+def chain_link(entry: AuditEntry, *, actor: Membership) -> ChainLink:
+    """What this actor sees of one entry: the page and the API both show exactly this."""
+    readable = policy.can(actor, "audit.read_payload", entry)
+    return ChainLink(
+        seq=entry.seq,
+        at=entry.at,
+        verb=entry.verb,
+        version=entry.version,
+        payload_digest=entry.payload_digest,
+        prev_hash=entry.prev_hash,
+        hash=entry.hash,
+        payload=entry.payload if readable else None,
+        salt=(entry.salt if readable else None),
+    )
 
 
 def chain_links_verify(links: list[ChainLink], *, prev_hash: str = GENESIS_HASH) -> int | None:

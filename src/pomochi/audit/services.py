@@ -9,11 +9,13 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from pomochi.audit.chain import (
+    CURRENT_VERSION,
     GENESIS_HASH,
     PayloadTemplate,
     chain_hash,
-    digest,
     entry_payload,
+    new_salt,
+    payload_digest,
 )
 from pomochi.audit.models import AuditHead
 
@@ -30,8 +32,8 @@ def audit_head_create(*, community_id: int) -> None:
 
 _INSERT_ENTRY = (
     "INSERT INTO audit_auditentry (community_id, seq, at, actor_id, verb, object_type,"
-    " object_id, household_id, payload, payload_digest, prev_hash, hash)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " object_id, household_id, payload, version, salt, payload_digest, prev_hash, hash)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -106,8 +108,9 @@ def audit_append_many(
                     at=at,
                     data=entry.data,
                 )
-            payload_digest = digest(payload)
-            new_hash = chain_hash(seq, prev_hash, payload_digest)
+            salt = new_salt()
+            digest = payload_digest(version=CURRENT_VERSION, salt=salt, payload=payload)
+            new_hash = chain_hash(seq, prev_hash, digest)
             rows.append(
                 [
                     community_id,
@@ -119,7 +122,9 @@ def audit_append_many(
                     entry.object_id,
                     entry.household_id,
                     payload,
-                    payload_digest,
+                    CURRENT_VERSION,
+                    salt,
+                    digest,
                     prev_hash,
                     new_hash,
                 ]
@@ -173,8 +178,9 @@ def audit_append(
             at=at,
             data=data,
         )
-        payload_digest = digest(payload)
-        new_hash = chain_hash(seq, prev_hash, payload_digest)
+        salt = new_salt()
+        digest = payload_digest(version=CURRENT_VERSION, salt=salt, payload=payload)
+        new_hash = chain_hash(seq, prev_hash, digest)
         cursor.execute(
             _INSERT_ENTRY,
             [
@@ -187,7 +193,9 @@ def audit_append(
                 object_id,
                 household_id,
                 payload,
-                payload_digest,
+                CURRENT_VERSION,
+                salt,
+                digest,
                 prev_hash,
                 new_hash,
             ],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from pomochi.audit.chain import GENESIS_HASH, chain_hash, digest, iso
+from pomochi.audit.chain import GENESIS_HASH, chain_hash, iso, payload_digest
 from pomochi.audit.models import AuditEntry, AuditHead
 from pomochi.audit.triggers import trigger_problems
 
@@ -54,14 +54,23 @@ def verify_community(community_id: int) -> Verdict:
     def fail(seq, problem):
         return Verdict(ok=False, entries=count, head=prev, problem=problem, bad_seq=seq)
 
+    salted_from = None  # the first version 2 entry: nothing after it was written unsalted
     for e in entries.iterator(chunk_size=2000):
         count += 1
         if e.seq != expected_seq:
             return fail(expected_seq, f"seq {expected_seq} is missing (next entry has seq {e.seq})")
         if e.prev_hash != prev:
             return fail(e.seq, "prev_hash does not match the hash of the entry before")
-        if digest(e.payload) != e.payload_digest:
+        try:
+            recomputed = payload_digest(version=e.version, salt=e.salt, payload=e.payload)
+        except ValueError as error:
+            return fail(e.seq, str(error))
+        if recomputed != e.payload_digest:
             return fail(e.seq, "payload does not match its digest")
+        if e.version >= 2 and salted_from is None:
+            salted_from = e.seq
+        elif e.version < 2 and salted_from is not None:
+            return fail(e.seq, f"an unsalted entry after salted entry {salted_from}")
         if chain_hash(e.seq, e.prev_hash, e.payload_digest) != e.hash:
             return fail(e.seq, "hash is not SHA-256(seq ‖ prev ‖ digest)")
         try:
