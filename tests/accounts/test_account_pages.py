@@ -9,7 +9,9 @@ from tests.conftest import make_user
 def test_a_token_is_shown_once_and_stored_hashed(client, db):
     user = make_user("dasha")
     client.force_login(user)
-    response = client.post(reverse("tokens"), {"name": "spreadsheet"})
+    response = client.post(
+        reverse("tokens"), {"name": "spreadsheet", "days": "90", "scope": "read"}
+    )
     secret = response.context["secret"]
     assert secret.startswith("pmc_") and secret in response.content.decode()
     stored = ApiToken.objects.get(user=user)
@@ -21,7 +23,9 @@ def test_a_token_is_shown_once_and_stored_hashed(client, db):
 def test_a_revoked_token_stops_working(client, db):
     user = make_user("dasha")
     client.force_login(user)
-    secret = client.post(reverse("tokens"), {"name": "phone"}).context["secret"]
+    secret = client.post(
+        reverse("tokens"), {"name": "phone", "days": "90", "scope": "read"}
+    ).context["secret"]
     token = ApiToken.objects.get(user=user)
     client.post(reverse("token-revoke", args=[token.id]))
     assert token_user(secret) is None
@@ -30,7 +34,7 @@ def test_a_revoked_token_stops_working(client, db):
 def test_only_the_owner_revokes_a_token(client, db):
     owner, other = make_user("dasha"), make_user("egor")
     client.force_login(owner)
-    client.post(reverse("tokens"), {"name": "phone"})
+    client.post(reverse("tokens"), {"name": "phone", "days": "90", "scope": "read"})
     token = ApiToken.objects.get(user=owner)
     client.force_login(other)
     assert client.post(reverse("token-revoke", args=[token.id])).status_code == 404
@@ -39,7 +43,7 @@ def test_only_the_owner_revokes_a_token(client, db):
 
 def test_a_token_needs_a_name(client, db):
     client.force_login(make_user("dasha"))
-    response = client.post(reverse("tokens"), {"name": "  "})
+    response = client.post(reverse("tokens"), {"name": "  ", "days": "90", "scope": "read"})
     assert response.context["secret"] is None
     assert not ApiToken.objects.exists()
 

@@ -1,6 +1,11 @@
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+TOKEN_DAYS = 90  # how long a token works unless its owner chose otherwise
 
 
 class User(AbstractUser):
@@ -12,8 +17,20 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+def token_expiry() -> datetime:
+    return timezone.now() + timedelta(days=TOKEN_DAYS)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    WRITE = "write", _("read and write")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 is kept: the token itself is shown once."""
+    """A personal API token. Only its SHA-256 is kept: the token itself is shown once.
+
+    It stops working when it expires, when revoked, and (all of its owner's) when the owner's
+    password changes or the account is deactivated. A read-only token may only read."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -22,6 +39,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry)
+    scope = models.CharField(
+        _("access"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ
+    )
 
     class Meta:
         verbose_name = _("API token")

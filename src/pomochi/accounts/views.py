@@ -2,17 +2,37 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pomochi.accounts.models import ApiToken
+from pomochi.accounts.models import TOKEN_DAYS, ApiToken, TokenScope
 from pomochi.accounts.tokens import token_create, token_revoke
 from pomochi.errors import DomainError
+
+TOKEN_LIFETIMES = [
+    (7, gettext_lazy("a week")),
+    (30, gettext_lazy("a month")),
+    (TOKEN_DAYS, gettext_lazy("three months")),
+    (365, gettext_lazy("a year")),
+]
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("What will use it?"), max_length=100)
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("Works for"), choices=TOKEN_LIFETIMES, coerce=int, initial=TOKEN_DAYS
+    )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("It may"),
+        choices=[
+            (TokenScope.READ, gettext_lazy("only read")),
+            (TokenScope.WRITE, gettext_lazy("read and record changes")),
+        ],
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )
 
 
 @login_required
@@ -21,9 +41,9 @@ def tokens(request):
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = token_create(user=request.user, name=form.cleaned_data["name"])
+            _token, secret = token_create(user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error("name", exc.message)
+            form.add_error(exc.field if exc.field in form.fields else "name", exc.message)
         else:
             form = TokenForm()
     return render(
@@ -33,6 +53,7 @@ def tokens(request):
             "form": form,
             "secret": secret,
             "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
+            "now": timezone.now(),
         },
     )
 
