@@ -59,6 +59,8 @@ def write_csv(results: Results, out: Path) -> Path:
     """The time series in long form: policy, season, measure, mean, low, high."""
     import csv
 
+    from pomochi.csvcells import csv_cell
+
     out.mkdir(parents=True, exist_ok=True)
     path = out / "timeseries.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -69,17 +71,16 @@ def write_csv(results: Results, out: Path) -> Path:
                 mean = results.mean(policy, name)
                 low, high = results.band(policy, name)
                 for t in range(results.scenario.seasons):
-                    writer.writerow(
-                        [
-                            policy,
-                            t + 1,
-                            name,
-                            _cell(mean[t]),
-                            _cell(low[t]),
-                            _cell(high[t]),
-                            results.runs,
-                        ]
-                    )
+                    row = [
+                        policy,
+                        t + 1,
+                        name,
+                        _cell(mean[t]),
+                        _cell(low[t]),
+                        _cell(high[t]),
+                        results.runs,
+                    ]
+                    writer.writerow([csv_cell(cell) for cell in row])
     return path
 
 

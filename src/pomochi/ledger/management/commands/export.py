@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pomochi.communities.models import Community, Membership
+from pomochi.csvcells import csv_cell
 from pomochi.ledger import exports
 
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             with path.open("w", newline="", encoding="utf-8-sig") as f:
                 writer = csv.DictWriter(f, fieldnames=columns)
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
             self.stdout.write(f"wrote {path}: {len(rows)} rows")
 
     def _folder(self, out: str | None) -> Path | None:
