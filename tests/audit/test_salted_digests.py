@@ -194,3 +194,47 @@ def test_the_migration_keeps_an_old_chain_verifying(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert '[[1, ""], [1, ""]]' in done.stdout
     assert "old: OK: 2 entries" in done.stdout
+
+
+@pytest.fixture
+def private_note(stocked_village):
+    """An entry about no household whose payload is for coordinators and the committee."""
+    from django.db import transaction
+
+    from pomochi.audit.services import audit_append
+
+    v = stocked_village
+    with transaction.atomic():
+        v.appended = audit_append(
+            community_id=v.community.id,
+            actor_id=v.vera.id,
+            verb="note.write",
+            object_type="note",
+            object_id=1,
+            data={"note": "the Sidorovs cannot pay for the doctor"},
+            private=True,
+        )
+    return v
+
+
+def test_a_private_entry_is_read_by_coordinators_and_the_committee_only(private_note):
+    from pomochi.audit.selectors import audit_chain_for
+
+    v = private_note
+    readers = {}
+    for name in ("olga", "alice", "vera", "bob"):
+        _, links = audit_chain_for(actor=getattr(v, name), community=v.community, per_page=1000)
+        [link] = [link for link in links if link.seq == v.appended.seq]
+        readers[name] = link.payload is not None and link.salt is not None
+    assert readers == {"olga": True, "alice": True, "vera": True, "bob": False}
+    assert verify_community(v.community.id).ok
+
+
+def test_it_catches_a_private_entry_made_public(private_note):
+    v = private_note
+    entry = AuditEntry.objects.get(community=v.community, seq=v.appended.seq)
+    assert '"private":true' in entry.payload
+    with triggers_off("audit_auditentry"):
+        run_sql("UPDATE audit_auditentry SET private = %s WHERE id = %s", [False, entry.id])
+    err = verify_fails()
+    assert f"seq {entry.seq}: column private differs from the hashed payload" in err

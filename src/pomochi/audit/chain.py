@@ -82,17 +82,21 @@ def entry_payload(
     household_id: int | None,
     at: datetime,
     data: dict,
+    private: bool = False,
 ) -> str:
-    return canonical_json(
-        {
-            "actor": actor_id,
-            "at": iso(at),
-            "data": data,
-            "household": household_id,
-            "object": [object_type, object_id],
-            "verb": verb,
-        }
-    )
+    """The canonical payload of an entry. "private" appears only when true, so every payload
+    written before it existed reads the same."""
+    fields = {
+        "actor": actor_id,
+        "at": iso(at),
+        "data": data,
+        "household": household_id,
+        "object": [object_type, object_id],
+        "verb": verb,
+    }
+    if private:
+        fields["private"] = True
+    return canonical_json(fields)
 
 
 class PayloadTemplate:

@@ -50,6 +50,9 @@ class AuditEntry(ImmutableModel):
     # Format version: 1 = digest of the payload alone (no salt), 2 = digest of salt ‖ payload.
     version = models.PositiveSmallIntegerField(default=2)
     salt = models.CharField(max_length=32, blank=True, default="")  # 32 hex digits; "" in v1
+    # Readable only by coordinators and the committee, whatever it is about: a decision's note
+    # can name people. Hashed with the payload (as "private": true) so it cannot be flipped.
+    private = models.BooleanField(default=False)
     payload_digest = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

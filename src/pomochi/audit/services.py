@@ -32,8 +32,8 @@ def audit_head_create(*, community_id: int) -> None:
 
 _INSERT_ENTRY = (
     "INSERT INTO audit_auditentry (community_id, seq, at, actor_id, verb, object_type,"
-    " object_id, household_id, payload, version, salt, payload_digest, prev_hash, hash)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " object_id, household_id, private, payload, version, salt, payload_digest, prev_hash,"
+    " hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -46,6 +46,7 @@ class Entry:
     object_id: int | None
     data: dict
     household_id: int | None = None
+    private: bool = False
 
 
 def audit_append_many(
@@ -107,6 +108,7 @@ def audit_append_many(
                     household_id=entry.household_id,
                     at=at,
                     data=entry.data,
+                    private=entry.private,
                 )
             salt = new_salt()
             digest = payload_digest(version=CURRENT_VERSION, salt=salt, payload=payload)
@@ -121,6 +123,7 @@ def audit_append_many(
                     entry.object_type,
                     entry.object_id,
                     entry.household_id,
+                    entry.private,
                     payload,
                     CURRENT_VERSION,
                     salt,
@@ -149,8 +152,12 @@ def audit_append(
     household_id: int | None = None,
     at: datetime | None = None,
     cursor: CursorWrapper | None = None,
+    private: bool = False,
 ) -> Appended:
     """Append one entry. Must run inside the transaction of the change it records.
+
+    `private`: the payload is for coordinators and the committee only (a note that may name
+    people), even when the entry is about no household.
 
     The head row is bumped first: on PostgreSQL that row lock queues concurrent appends of the
     same community; on SQLite the IMMEDIATE transaction already holds the write lock.
@@ -177,6 +184,7 @@ def audit_append(
             household_id=household_id,
             at=at,
             data=data,
+            private=private,
         )
         salt = new_salt()
         digest = payload_digest(version=CURRENT_VERSION, salt=salt, payload=payload)
@@ -192,6 +200,7 @@ def audit_append(
                 object_type,
                 object_id,
                 household_id,
+                private,
                 payload,
                 CURRENT_VERSION,
                 salt,

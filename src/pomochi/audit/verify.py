@@ -84,6 +84,8 @@ def verify_community(community_id: int) -> Verdict:
             "household": e.household_id,
             "at": iso(e.at),
         }
+        if payload.get("private", False) is not e.private:
+            return fail(e.seq, "column private differs from the hashed payload")
         for name, value in columns.items():
             if payload.get(name) != value:
                 return fail(e.seq, f"column {name} differs from the hashed payload")

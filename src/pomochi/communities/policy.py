@@ -120,11 +120,14 @@ def _makes_commitment(actor, proposal) -> bool:
 
 
 def _reads_audit_payload(actor, entry) -> bool:
-    """Committee reads all; others read entries about no household, or about their own."""
-    return (
-        actor.is_committee
-        or entry.household_id is None
-        or (actor.household_id is not None and entry.household_id == actor.household_id)
+    """Committee reads all; others read entries about no household, or about their own.
+    A private entry (a decision's note) is for coordinators and the committee only."""
+    if actor.is_committee:
+        return True
+    if entry.private:
+        return actor.is_coordinator
+    return entry.household_id is None or (
+        actor.household_id is not None and entry.household_id == actor.household_id
     )
 
 

@@ -31,5 +31,10 @@ class Migration(migrations.Migration):
             name="salt",
             field=models.CharField(blank=True, default="", max_length=32),
         ),
+        migrations.AddField(
+            model_name="auditentry",
+            name="private",
+            field=models.BooleanField(default=False),
+        ),
         migrations.RunPython(install, migrations.RunPython.noop),
     ]
