@@ -3,6 +3,7 @@
 SQLite under ./data/ is the default; DATABASE_URL points elsewhere (PostgreSQL for a city).
 """
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -11,9 +12,16 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+# What pomochi creates (the SQLite database, its WAL and SHM, backups, exports, the secret key,
+# the data folder) is readable by the account that runs it only: they hold password hashes and
+# what households need. Set before anything is created; cli.main sets it first too.
+os.umask(0o077)
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("POMOCHI_DATA_DIR", Path.cwd() / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+with contextlib.suppress(PermissionError):  # not ours (a mounted volume): its owner decides
+    DATA_DIR.chmod(0o700)  # a folder made before this rule, too
 
 
 def env_bool(name: str, default: bool) -> bool:
