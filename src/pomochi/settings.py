@@ -168,6 +168,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pomochi.web.views.locked_out"
 AXES_VERBOSE = False
 
+# Password-reset e-mails: at most this many per account and per client address per window.
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ACCOUNT", "3"))
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "10"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
+
 
 def client_address_headers(behind_proxy: bool) -> tuple[str, ...]:
     """Where the client's address is read: REMOTE_ADDR, unless a reverse proxy we trust stands

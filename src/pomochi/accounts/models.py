@@ -51,3 +51,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset form sent (user empty) or a reset e-mail sent to a user, kept a day, so
+    that every app server counts the same and nobody's inbox is flooded."""
+
+    at = models.DateTimeField(db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("password reset request")
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} {self.at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from pomochi.accounts import views
+from pomochi.accounts.forms import ThrottledPasswordResetForm
 
 urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=ThrottledPasswordResetForm,
             template_name="accounts/form.html",
             email_template_name="accounts/reset_email.txt",
             subject_template_name="accounts/reset_subject.txt",
