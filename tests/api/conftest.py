@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from pomochi.accounts.models import TokenScope
 from pomochi.accounts.tokens import token_create
 
 
@@ -11,7 +12,7 @@ class ApiClient:
         self.client = Client()
         self.headers = {}
         if user is not None:
-            _token, secret = token_create(user=user, name="tests")
+            _token, secret = token_create(user=user, name="tests", scope=TokenScope.WRITE)
             self.headers["Authorization"] = f"Bearer {secret}"
 
     def get(self, path, **params):

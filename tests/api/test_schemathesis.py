@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from pomochi.accounts.models import TokenScope
 from pomochi.accounts.tokens import token_create
 from pomochi.api.v1 import api
 from pomochi.ledger.models import Event
@@ -70,7 +71,7 @@ def world(stocked_village, hamlet):
         actor=v.alice, pool=v.granary, household=v.petrovs, resource=v.grain, quantity=500
     )
     reversal = event_reverse(actor=v.alice, event=mistaken, reason="wrong household")
-    _token, v.secret = token_create(user=v.alice.user, name="schemathesis")
+    _token, v.secret = token_create(user=v.alice.user, name="schemathesis", scope=TokenScope.WRITE)
     v.ids = {
         "household_id": [v.petrovs.id, v.ivanovs.id, v.sidorovs.id, hamlet.kuznetsovs.id],
         "pool_id": [v.granary.id, v.tools.id, hamlet.store.id],

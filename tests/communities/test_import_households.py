@@ -183,7 +183,9 @@ def test_an_unknown_column_is_named_and_a_missing_one_asked_for():
 def test_blank_lines_are_skipped_and_line_numbers_stay_those_of_the_file():
     preview = parse_households('name,size\n\n"Belovs",3\n,,\n"Multi\nline",x\n,,\n')
     assert [tuple(p) for p in preview.problems] == [
-        (5, "The number of people must be a whole number from 1 to 100, not “x”.")
+        # A name is one line, as on the household form: the quoted line break is refused.
+        (5, "Write this on one line, without line breaks or tabs."),
+        (5, "The number of people must be a whole number from 1 to 100, not “x”."),
     ]
     assert preview.rows[0].line == 3
 

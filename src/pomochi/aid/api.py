@@ -2,12 +2,14 @@
 the web. Quantities in bodies are decimal text in the resource's unit, as in the ledger's API."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from pomochi import fairshare
 from pomochi.aid import rounds, services
 from pomochi.aid.explain import rule_name, share_sentence
 from pomochi.aid.models import (
@@ -29,15 +31,28 @@ from pomochi.aid.selectors import (
     rounds_of,
     shares_visible_to,
 )
-from pomochi.api.common import Error, FieldError, caller, get_in_community, in_community
+from pomochi.api.common import (
+    Amount,
+    Error,
+    FieldError,
+    Line,
+    Note,
+    Reason,
+    amount,
+    caller,
+    get_in_community,
+    in_community,
+)
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
 from pomochi.communities.quantities import format_quantity
 from pomochi.communities.selectors import rules_current
-from pomochi.ledger.api import Amount, IdempotencyKey, amount
+from pomochi.ledger.api import IdempotencyKey
 from pomochi.ledger.models import Pool
 
 router = Router(tags=["aid"])
+
+Rule = Literal[tuple(fairshare.RULES)]  # an allocation rule by its name
 
 READ = {200: None, 401: Error, 403: Error, 404: Error, 422: Error}
 ACTED = {200: None, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}  # no body
@@ -78,14 +93,14 @@ class NeedIn(Schema):
     quantity: Amount
     urgency: Urgency = Urgency.ROUTINE
     needed_by: date | None = None
-    note: str = ""
+    note: Note = ""
 
 
 class NeedEditIn(Schema):
     quantity: Amount | None = None
     urgency: Urgency | None = None
     needed_by: date | None = None
-    note: str | None = None
+    note: Note | None = None
 
 
 def need_out(need: Need, today: date | None = None) -> NeedOut:
@@ -249,10 +264,10 @@ class OfferIn(Schema):
     household: int | None = None  # the caller's own household if left out
     resource: int
     quantity: Amount
-    skill: str = ""
+    skill: Line = ""
     available_from: date | None = None
     available_until: date | None = None
-    note: str = ""
+    note: Note = ""
 
 
 def offer_out(offer: Offer, today: date | None = None) -> OfferOut:
@@ -357,7 +372,7 @@ class FulfilmentIn(Schema):
 
 class FailureIn(Schema):
     excused: bool = False
-    reason: str
+    reason: Reason
 
 
 def commitment_out(c: Commitment, today: date | None = None) -> CommitmentOut:
@@ -538,28 +553,28 @@ class RoundIn(Schema):
     resource: int
     quantity: Amount
     needs: list[int]
-    rule: str | None = None  # the bylaws' default if left out
-    note: str = ""
+    rule: Rule | None = None  # the bylaws' default if left out
+    note: Note = ""
 
 
 class RevisionIn(Schema):
     quantity: Amount | None = None
     needs: list[int] | None = None
-    rule: str | None = None
+    rule: Rule | None = None
 
 
 class DecisionIn(Schema):
     decision: Decision
-    note: str = ""
+    note: Note = ""
 
 
 class AppealIn(Schema):
-    reason: str
+    reason: Reason
 
 
 class AppealDecisionIn(Schema):
     upheld: bool
-    note: str
+    note: Reason
 
 
 def round_out(round_: AllocationRound, membership) -> dict:

@@ -10,8 +10,16 @@ from pomochi import fairshare
 from pomochi.aid.explain import rule_description, rule_name
 from pomochi.aid.models import Need, Urgency
 from pomochi.communities.models import Household, ResourceType
-from pomochi.ledger.forms import GOODS, RecordForm, ResourceField
+from pomochi.ledger.forms import (
+    GOODS,
+    QuantityField,
+    RecordForm,
+    ResourceField,
+    reason_field,
+)
+from pomochi.ledger.forms import note_field as _note_field
 from pomochi.ledger.models import Pool
+from pomochi.text import LINE_LENGTH, TextField
 
 
 class DateInput(forms.DateInput):
@@ -27,10 +35,8 @@ def date_field(label, *, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput)
 
 
-def note_field() -> forms.CharField:
-    return forms.CharField(
-        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+def note_field() -> TextField:
+    return _note_field()
 
 
 class AidForm(RecordForm):
@@ -57,7 +63,7 @@ class AidForm(RecordForm):
 class NeedForm(AidForm):
     household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("For household"))
     resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = forms.CharField(label=_("How much"), max_length=32)
+    quantity = QuantityField(label=_("How much"))
     urgency = forms.ChoiceField(label=_("How urgent"), choices=Urgency.choices)
     needed_by = date_field(_("Needed by (optional)"))
     note = note_field()
@@ -71,7 +77,7 @@ class NeedForm(AidForm):
 
 
 class NeedEditForm(AidForm):
-    quantity = forms.CharField(label=_("How much"), max_length=32)
+    quantity = QuantityField(label=_("How much"))
     urgency = forms.ChoiceField(label=_("How urgent"), choices=Urgency.choices)
     needed_by = date_field(_("Needed by (optional)"))
     note = note_field()
@@ -80,8 +86,10 @@ class NeedEditForm(AidForm):
 class OfferForm(AidForm):
     household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("From household"))
     resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = forms.CharField(label=_("How much"), max_length=32)
-    skill = forms.CharField(label=_("Skill (for labour)"), required=False, max_length=100)
+    quantity = QuantityField(label=_("How much"))
+    skill = TextField(
+        label=_("Skill (for labour)"), required=False, max_length=LINE_LENGTH, multiline=False
+    )
     available_from = date_field(_("Available from (optional)"))
     available_until = date_field(_("Available until (optional)"))
     note = note_field()
@@ -95,7 +103,7 @@ class OfferForm(AidForm):
 
 
 class OfferEditForm(AidForm):
-    quantity = forms.CharField(label=_("How much"), max_length=32)
+    quantity = QuantityField(label=_("How much"))
     available_until = date_field(_("Available until (optional)"))
     note = note_field()
 
@@ -105,14 +113,14 @@ class PromiseForm(AidForm):
 
     offer = forms.IntegerField(widget=forms.HiddenInput, required=False)
     pool = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    quantity = forms.CharField(label=_("How much"), max_length=32)
+    quantity = QuantityField(label=_("How much"))
     due_on = date_field(_("To be delivered by"), required=True)
 
 
 class FulfilForm(RecordForm):
     """A delivery against a promise; the ledger's idempotency key makes a double tap harmless."""
 
-    quantity = forms.CharField(label=_("How much was delivered"), max_length=32)
+    quantity = QuantityField(label=_("How much was delivered"))
 
     def __init__(self, *args, resource: ResourceType, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,7 +135,7 @@ class FailForm(forms.Form):
     excused = forms.TypedChoiceField(
         choices=[("0", _("broken")), ("1", _("excused"))], coerce=lambda v: v == "1"
     )
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
+    reason = reason_field()
 
 
 # The order a coordinator reads them in: the usual default first, then any rule added later.
@@ -171,7 +179,7 @@ class NeedChoiceField(forms.ModelMultipleChoiceField):
 class RoundForm(AidForm):
     """Step two: how much to share, by which rule, among which needs."""
 
-    quantity = forms.CharField(label=_("How much to share"), max_length=32)
+    quantity = QuantityField(label=_("How much to share"))
     rule = forms.ChoiceField(label=_("Rule"), widget=forms.RadioSelect)
     needs = NeedChoiceField(queryset=Need.objects.none(), label=_("Needs to share among"))
     note = note_field()
@@ -197,19 +205,15 @@ class DecideForm(forms.Form):
     approve = forms.TypedChoiceField(
         choices=[("1", _("approve")), ("0", _("reject"))], coerce=lambda v: v == "1"
     )
-    note = forms.CharField(label=_("Reason (needed to reject)"), required=False, max_length=1000)
+    note = _note_field(_("Reason (needed to reject)"))
 
 
 class AppealForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is your share wrong?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = reason_field(_("Why is your share wrong?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AppealDecideForm(forms.Form):
     upheld = forms.TypedChoiceField(
         choices=[("1", _("uphold")), ("0", _("dismiss"))], coerce=lambda v: v == "1"
     )
-    note = forms.CharField(label=_("Reasons for the decision"), max_length=2000)
+    note = reason_field(_("Reasons for the decision"))

@@ -1,6 +1,8 @@
 """What every endpoint shares: the error shape, pagination, finding things within a community."""
 
+import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from django.core.validators import slug_re
@@ -9,10 +11,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
-from pydantic import AfterValidator
+from ninja.parser import Parser
+from pydantic import AfterValidator, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from pomochi.communities.models import Community, Membership
+from pomochi.communities.models import Community, Membership, ResourceType
+from pomochi.communities.quantities import parse_quantity
 from pomochi.communities.selectors import membership_in
+from pomochi.errors import InvalidInput
+from pomochi.text import Line, Note, Reason  # noqa: F401  (the API's text types)
 
 
 class Error(Schema):
@@ -34,19 +41,76 @@ def _instant(value: datetime) -> datetime:
         raise ValueError("that date is out of range") from None
 
 
-def _text(value: str) -> str:
-    """Free text any database stores: no NUL character, no lone surrogate."""
-    if "\x00" in value:
-        raise ValueError("text cannot contain NUL characters")
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise ValueError("text must be valid Unicode") from None
-    return value
-
-
 Instant = Annotated[datetime, AfterValidator(_instant)]
-Text = Annotated[str, AfterValidator(_text)]
+Text = Note  # free text: pomochi.text's rule, the same as on the pages
+
+AMOUNT_LENGTH = 64
+AMOUNT_MARKER = "x-pomochi-amount"
+
+
+def _amount(value) -> str:
+    """A quantity as the body gave it, checked for shape; its resource reads it (`amount`).
+
+    A decimal string ("12.5", "12,5 kg") or a JSON number (read exactly: the API's parser
+    keeps 12.5 as the decimal 12.5, never a binary float); never true or false.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal | float):
+        raise PydanticCustomError(
+            "amount", "{message}", {"message": _("Write the quantity as a number, e.g. “12.5”.")}
+        )
+    if isinstance(value, float | Decimal) and not value.is_finite():
+        raise PydanticCustomError("amount", "{message}", {"message": _("Enter a number.")})
+    text = repr(value) if isinstance(value, float) else str(value)
+    if len(text) > AMOUNT_LENGTH:
+        raise PydanticCustomError(
+            "amount", "{message}", {"message": _("That quantity is too large.")}
+        )
+    return text
+
+
+Amount = Annotated[
+    str,
+    PlainValidator(_amount),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": AMOUNT_LENGTH, "examples": ["12.5", "12,5 kg"]},
+                {"type": "number"},
+            ],
+            "description": 'in the resource\'s unit: a decimal string ("12.5") or a JSON '
+            "number, read exactly and never rounded; not a boolean",
+            AMOUNT_MARKER: True,
+        }
+    ),
+]
+
+
+def amount(
+    value: str, resource: ResourceType, *, field: str = "quantity", signed: bool = False
+) -> int:
+    """An Amount from a body in the resource's smallest unit: the pages' parser, the same rules."""
+    try:
+        return parse_quantity(
+            value,
+            decimal_places=resource.decimal_places,
+            unit=resource.unit,
+            signed=signed,
+            field=field,
+        )
+    except InvalidInput as exc:
+        raise FieldError(field, exc.message) from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+class ExactParser(Parser):
+    """JSON bodies with numbers read exactly (12.5 is Decimal("12.5")); NaN and Infinity, which
+    are not JSON, refused as a body that cannot be read."""
+
+    def parse_body(self, request):
+        return json.loads(request.body, parse_float=Decimal, parse_constant=_no_constant)
 
 
 class PageMeta(Schema):

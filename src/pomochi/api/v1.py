@@ -1,13 +1,19 @@
 """The API at /api/v1/: assembled from each app's `api.py`, same services and policy as the web."""
 
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from pomochi.api.auth import TokenAuth
-from pomochi.api.common import FieldError
+from pomochi.api.common import ExactParser, FieldError
 from pomochi.errors import Conflict, DomainError, NotAllowed
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="pomochi",
@@ -15,6 +21,7 @@ api = NinjaAPI(
     description="Community mutual aid: shared stores, the ledger and its audit chain.",
     auth=TokenAuth(),
     urls_namespace="api-v1",
+    parser=ExactParser(),
 )
 
 
@@ -58,6 +65,34 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return error(request, 403, _("You may not do this."))
+
+
+@api.exception_handler(DjangoValidationError)
+def django_validation_error(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        fields = {
+            (name if name != "__all__" else "body"): messages
+            for name, messages in exc.message_dict.items()
+        }
+    else:
+        fields = {"body": list(exc.messages)}
+    return error(request, 422, _("Some fields are not valid."), fields)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """Anything else is a bug: logged with its traceback, answered in the API's own shape."""
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return error(
+        request,
+        500,
+        _("Something went wrong on the server. It has been logged; please try again later."),
+    )
 
 
 from pomochi.aid.api import router as aid_router  # noqa: E402

@@ -2,13 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pomochi.communities.models import Household
+from pomochi.text import TextField
+
+NAME_LENGTH = Household._meta.get_field("name").max_length  # the import's limit too
 
 
 class EnrolForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = TextField(label=_("Username"), max_length=150, multiline=False)
     email = forms.EmailField(label=_("E-mail (for setting a password)"), required=False)
-    display_name = forms.CharField(
-        label=_("Name as neighbours know it"), required=False, max_length=150
+    display_name = TextField(
+        label=_("Name as neighbours know it"), required=False, max_length=150, multiline=False
     )
     household = forms.ModelChoiceField(
         queryset=Household.objects.none(), required=False, label=_("Household")
@@ -20,7 +23,7 @@ class EnrolForm(forms.Form):
 
 
 class HouseholdForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = TextField(label=_("Name"), max_length=NAME_LENGTH, multiline=False)
     size = forms.IntegerField(label=_("People"), min_value=1, max_value=100, initial=1)
     has_children = forms.BooleanField(label=_("Children"), required=False)
     has_elderly = forms.BooleanField(label=_("Elderly"), required=False)
@@ -61,7 +64,7 @@ class BylawsForm(forms.Form):
     households_commit_directly = forms.BooleanField(required=False)
     needs_visible_to_members = forms.BooleanField(required=False)
     receivers_visible_to_members = forms.BooleanField(required=False)
-    reason = forms.CharField(label=_("Why the change"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label=_("Why the change"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, rules: dict, **kwargs):
         initial = {k: v for k, v in rules.items() if k != "privacy"} | rules["privacy"]

@@ -21,6 +21,7 @@ from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership
 from pomochi.communities.services import household_create
 from pomochi.errors import InvalidInput
+from pomochi.text import TextInvalid, text_clean
 
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024  # 5000 rows of a household each take far less
@@ -178,7 +179,11 @@ def check_rows(rows: Sequence[HouseholdRow], *, existing: Collection[str]) -> li
     problems = []
     seen: dict[str, int] = {}
     for row in rows:
-        name = row.name.strip()
+        try:
+            name = text_clean(row.name, max_length=NAME_LENGTH, multiline=False)
+        except TextInvalid as exc:
+            problems.append(Problem(row.line, exc.message))
+            continue
         if not name or len(name) > NAME_LENGTH:
             problems.append(Problem(row.line, _("The name is missing or too long.")))
         elif name in seen:
@@ -375,7 +380,10 @@ def _read_row(
             )
         )
     else:
-        row["name"] = name
+        try:
+            row["name"] = text_clean(name, max_length=NAME_LENGTH, multiline=False)
+        except TextInvalid as exc:
+            problems.append(Problem(line, exc.message))
     size = values.get("size", "")
     if re.fullmatch(r"\d{1,3}", size) and 1 <= int(size) <= MAX_SIZE:
         row["size"] = int(size)

@@ -13,9 +13,31 @@ from pomochi.errors import InvalidInput
 MAX_QUANTITY = 10**15
 
 
-def parse_quantity(text: str | int | Decimal, *, decimal_places: int, unit: str = "") -> int:
-    """Parse a non-negative amount written by a person: "12.5", "12,5" or "12.5 kg"."""
+def parse_quantity(
+    text: str | int | Decimal,
+    *,
+    decimal_places: int,
+    unit: str = "",
+    signed: bool = False,
+    field: str = "quantity",
+) -> int:
+    """Parse an amount written by a person: "12.5", "12,5" or "12.5 kg"; never rounded.
+
+    Non-negative unless `signed` (a stock adjustment: "-2 kg" takes stock out). A boolean is
+    not a quantity, whatever Python thinks of True == 1. The one parser for pages and the API.
+    """
+    try:
+        return _parse(text, decimal_places=decimal_places, unit=unit, signed=signed)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=field) from None
+
+
+def _parse(text, *, decimal_places: int, unit: str, signed: bool) -> int:
+    if isinstance(text, bool) or not isinstance(text, str | int | Decimal):
+        raise InvalidInput(_("Enter a number."), field="quantity")
     raw = str(text).strip()
+    if signed and raw.startswith("-"):
+        return -_parse(raw[1:], decimal_places=decimal_places, unit=unit, signed=False)
     if unit and raw.lower().endswith(unit.lower()):
         raw = raw[: -len(unit)].strip()
     raw = raw.replace("\u00a0", "").replace(" ", "").replace(",", ".")

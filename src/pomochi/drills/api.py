@@ -2,7 +2,7 @@
 
 from ninja import Field, Query, Router, Schema
 
-from pomochi.api.common import Error, FieldError, caller
+from pomochi.api.common import Error, FieldError, Line, caller
 from pomochi.communities import policy
 from pomochi.drills.arguments import parse_rations
 from pomochi.drills.report import drill_document, drill_report
@@ -17,7 +17,7 @@ class DrillQuery(Schema):
     inflow_loss: float = Field(0, ge=0, le=1, description="share of the weekly inflow lost")
     demand: float = Field(1, gt=0, le=10, description="1.2: a fifth more asked")
     weeks: int = Field(52, ge=1, le=MAX_WEEKS)
-    ration: list[str] = Field(
+    ration: list[Line] = Field(
         default_factory=list,
         description="RESOURCE=QUANTITY per person per week, in the resource's unit; repeatable",
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pomochi.communities.models import ResourceType
 from pomochi.communities.quantities import parse_quantity
 from pomochi.errors import InvalidInput
+from pomochi.ledger.forms import QuantityField
 from pomochi.sim.drill import Shock
 
 MAX_WEEKS = 104  # two years; the CLI may look further
@@ -62,12 +63,11 @@ class DrillForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.resources = {self.ration_field(r): r for r in resources}
         for name, resource in self.resources.items():
-            self.fields[name] = forms.CharField(
+            self.fields[name] = QuantityField(
                 label=_("%(resource)s per person per week (%(unit)s)")
                 % {"resource": resource.name, "unit": resource.unit},
                 help_text=_("Empty: the recent rate of distributions."),
                 required=False,
-                max_length=32,
             )
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "field")

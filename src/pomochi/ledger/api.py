@@ -7,19 +7,22 @@ from ninja import Header, Query, Router, Schema, Status
 
 from pomochi.api.common import (
     ERRORS,
+    Amount,
     Error,
     FieldError,
     Instant,
+    Note,
     PageMeta,
-    Text,
+    Reason,
+    amount,
     caller,
     get_in_community,
     in_community,
 )
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
-from pomochi.communities.quantities import format_quantity, parse_quantity
-from pomochi.errors import InvalidInput, NotAllowed
+from pomochi.communities.quantities import format_quantity
+from pomochi.errors import NotAllowed
 from pomochi.ledger import services
 from pomochi.ledger.models import Action, Event, Pool
 from pomochi.ledger.selectors import (
@@ -32,7 +35,7 @@ from pomochi.ledger.selectors import (
 router = Router(tags=["ledger"])
 
 IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=200)
-Amount = str | int | float
+__all__ = ["Amount", "IdempotencyKey", "amount", "router"]  # aid's API uses these too
 
 
 class HoldingOut(Schema):
@@ -91,7 +94,7 @@ class MovementIn(Schema):
     resource: int
     quantity: Amount
     occurred_at: Instant | None = None
-    note: Text = ""
+    note: Note = ""
 
 
 class ContributionIn(MovementIn):
@@ -118,13 +121,13 @@ class AdjustmentIn(Schema):
     pool: int
     resource: int
     change: Amount
-    reason: Text
+    reason: Reason
     occurred_at: Instant | None = None
 
 
 class ReversalIn(Schema):
     event: int
-    reason: Text
+    reason: Reason
 
 
 def pool_out(pool: Pool) -> PoolOut:
@@ -164,22 +167,6 @@ def event_out(event: Event, *, hidden: set[str] = frozenset()) -> EventOut:
         reverses=event.reverses_id,
         note="" if hidden else event.note,
     )
-
-
-def amount(
-    value: Amount, resource: ResourceType, *, field: str = "quantity", signed: bool = False
-) -> int:
-    text = str(value).strip()
-    negative = signed and text.startswith("-")
-    try:
-        parsed = parse_quantity(
-            text[1:] if negative else text,
-            decimal_places=resource.decimal_places,
-            unit=resource.unit,
-        )
-    except InvalidInput as exc:
-        raise FieldError(field, exc.message) from None
-    return -parsed if negative else parsed
 
 
 def _resource(community, pk: int) -> ResourceType:

@@ -10,6 +10,7 @@ from pomochi.communities.models import Household, Membership, ResourceKind, Reso
 from pomochi.communities.quantities import parse_quantity
 from pomochi.errors import DomainError, InvalidInput
 from pomochi.ledger.models import Pool
+from pomochi.text import TextField
 
 GOODS = [ResourceKind.CONSUMABLE, ResourceKind.DURABLE]
 
@@ -21,12 +22,35 @@ class ResourceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.unit})"
 
 
+class QuantityField(TextField):
+    """An amount as typed ("12,5 kg"): one line of text, read by the form in its resource's
+    unit with communities.quantities, as the API reads its Amount."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=32, multiline=False, **kwargs)
+
+
+def note_field(label=None, **kwargs) -> TextField:
+    """A note: optional, NOTE_LENGTH characters, as in the API."""
+    return TextField(label=label or _("Note"), required=False, **kwargs)
+
+
+def reason_field(label=None, **kwargs) -> TextField:
+    """A reason: required, NOTE_LENGTH characters, as in the API."""
+    return TextField(label=label or _("Reason"), **kwargs)
+
+
+def key_field() -> TextField:
+    """The idempotency key a page carries, so a double-submitted form records once."""
+    return TextField(widget=forms.HiddenInput, max_length=64, multiline=False)
+
+
 class RecordForm(forms.Form):
     """Base: knows the community and the actor; turns a typed amount into the smallest unit."""
 
     quantity_field = "quantity"
     signed = False
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = key_field()
 
     def __init__(self, *args, actor: Membership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,17 +74,15 @@ class RecordForm(forms.Form):
         resource = cleaned.get("resource")
         text = cleaned.get(self.quantity_field)
         if resource is not None and text:
-            negative = self.signed and text.strip().startswith("-")
             try:
-                amount = parse_quantity(
-                    text.strip().lstrip("-") if negative else text,
+                cleaned["amount"] = parse_quantity(
+                    text,
                     decimal_places=resource.decimal_places,
                     unit=resource.unit,
+                    signed=self.signed,
                 )
             except InvalidInput as exc:
                 self.add_error(self.quantity_field, exc.message)
-            else:
-                cleaned["amount"] = -amount if negative else amount
         return cleaned
 
     def add_error(self, field, error):
@@ -82,8 +104,8 @@ class ContributeForm(RecordForm):
     household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("From household"))
     pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Into pool"))
     resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = forms.CharField(label=_("How much"), max_length=32)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    quantity = QuantityField(label=_("How much"))
+    note = note_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,8 +118,8 @@ class DistributeForm(RecordForm):
     pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("From pool"))
     household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("To household"))
     resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = forms.CharField(label=_("How much"), max_length=32)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    quantity = QuantityField(label=_("How much"))
+    note = note_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,8 +136,8 @@ class TransferForm(RecordForm):
         queryset=Household.objects.none(), label=_("To household")
     )
     resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = forms.CharField(label=_("How much"), max_length=32)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    quantity = QuantityField(label=_("How much"))
+    note = note_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,8 +154,8 @@ class WorkForm(RecordForm):
         queryset=Household.objects.none(), label=_("For household")
     )
     resource = ResourceField(queryset=ResourceType.objects.none(), label=_("Kind of work"))
-    quantity = forms.CharField(label=_("Hours"), max_length=32)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    quantity = QuantityField(label=_("Hours"))
+    note = note_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,8 +169,8 @@ class AdjustForm(RecordForm):
     signed = True
     pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Pool"))
     resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    change = forms.CharField(label=_("Change (negative takes stock out)"), max_length=32)
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    change = QuantityField(label=_("Change (negative takes stock out)"))
+    reason = reason_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,4 +179,4 @@ class AdjustForm(RecordForm):
 
 
 class ReverseForm(RecordForm):
-    reason = forms.CharField(label=_("Why is this entry wrong?"), max_length=500)
+    reason = reason_field(_("Why is this entry wrong?"))
