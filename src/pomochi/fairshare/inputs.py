@@ -91,6 +91,9 @@ def _whole_number(value, name: str) -> int:
 
 def _int_array(values, name: str, length: int | None = None) -> np.ndarray:
     """A read-only 1-D int64 array; floats, booleans and out-of-range integers are refused."""
+    if isinstance(values, list | tuple) and any(isinstance(v, bool | np.bool_) for v in values):
+        # numpy would quietly turn [5, True, 3] into the integers [5, 1, 3]
+        raise ValueError(f"{name} must hold whole numbers, not booleans")
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a one-dimensional sequence, not of shape {arr.shape}")
