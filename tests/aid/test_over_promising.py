@@ -4,7 +4,7 @@ refused, and matches look only for what no open promise will bring."""
 import pytest
 
 from pomochi.aid.models import Commitment
-from pomochi.aid.selectors import matches_for_need, need_unpromised
+from pomochi.aid.selectors import matches_for_need, need_receivable
 from pomochi.aid.services import commitment_fail, commitment_fulfil
 from pomochi.audit.models import AuditEntry
 from pomochi.errors import InvalidInput
@@ -19,7 +19,7 @@ def test_it_refuses_to_promise_more_than_is_unpromised(needy_village):
         promise_petrovs_grain(v, 15_000)
     assert (Commitment.objects.count(), AuditEntry.objects.count()) == before
     assert promise_petrovs_grain(v, 10_000).quantity == 10_000
-    assert need_unpromised(need=v.need_petrovs) == 0
+    assert need_receivable(need=v.need_petrovs) == 0
 
 
 def test_a_failed_promise_frees_what_it_had_promised(needy_village):
@@ -29,7 +29,7 @@ def test_a_failed_promise_frees_what_it_had_promised(needy_village):
     commitment_fail(actor=v.alice, commitment=c, excused=True, reason="the cart broke")
     # 5 kg arrived; the 25 kg it still owed may be promised by someone else
     v.need_petrovs.refresh_from_db()
-    assert need_unpromised(need=v.need_petrovs) == 25_000
+    assert need_receivable(need=v.need_petrovs) == 25_000
     assert promise_petrovs_grain(v, 25_000).quantity == 25_000
 
 

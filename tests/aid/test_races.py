@@ -165,6 +165,38 @@ def given_by(round_) -> dict[int, int]:
     return {e.receiver_household_id: e.quantity for e in events}
 
 
+def given_by_shares(round_) -> dict[int, int]:
+    shares = round_.shares.filter(revision=round_.revision, share__gt=0)
+    return dict(shares.values_list("household_id", "share"))
+
+
+def test_two_rounds_that_both_allot_one_need_carried_out_at_once_never_over_meet_it(
+    needy_village,
+):
+    """Two rounds that both allot the Sidorovs' whole 10 kg (drafted before a round shared only
+    what a need may still receive): carried out at once, each counts the other's share under
+    the needs' lock and is refused whole, changing nothing; the coordinators are told which
+    need to edit the round for."""
+    v = needy_village
+    first, second = approved_round(v, 40_000), approved_round(v, 40_000)
+    second.shares.filter(need=v.need_sidorovs).update(share=10_000, asked=10_000)
+    head = AuditHead.objects.get(community=v.community).seq
+    results = race([execute(v.alice, first), execute(v.olga, second)])
+    assert [(r["ok"], r["error"], r["message"]) for r in results] == [
+        (
+            False,
+            "Conflict",
+            "The need of Sidorovs for grain can now take only 0 kg; cancel this round and open a "
+            "new one.",
+        )
+    ] * 2
+    assert not Event.objects.filter(cause_type="allocation").exists()
+    assert Need.objects.get(pk=v.need_sidorovs.pk).quantity_met == 0
+    assert stock(v) == 100_000
+    assert AuditHead.objects.get(community=v.community).seq == head
+    assert verify_community(v.community.id).ok
+
+
 def test_two_coordinators_carry_out_the_same_round_once(needy_village):
     v = needy_village
     round_ = approved_round(v, 60_000)
@@ -199,6 +231,8 @@ def test_two_coordinators_carry_out_the_same_round_once(needy_village):
 def test_of_two_rounds_that_together_exceed_the_stock_one_is_refused_whole(needy_village):
     v = needy_village
     first, second = approved_round(v, 60_000), approved_round(v, 60_000)
+    # The second shares only what the first leaves the needs: 5, 0 and 55 kg.
+    assert given_by_shares(second) == {v.petrovs.id: 5_000, v.orlovs.id: 55_000}
     head = AuditHead.objects.get(community=v.community).seq
     results = race([execute(v.alice, first), execute(v.olga, second)])
     winners = [r for r in results if r["ok"]]
@@ -212,9 +246,9 @@ def test_of_two_rounds_that_together_exceed_the_stock_one_is_refused_whole(needy
     assert sum(given_by(won).values()) == 60_000
     assert given_by(lost) == {}
     assert stock(v) == 40_000
-    # The loser wrote nothing: the chain grew by the winner's 3 distributions and its
+    # The loser wrote nothing: the chain grew by the winner's distributions and its
     # round.execute entry only.
-    assert AuditHead.objects.get(community=v.community).seq == head + 4
+    assert AuditHead.objects.get(community=v.community).seq == head + len(given_by(won)) + 1
     assert not AuditEntry.objects.filter(
         object_type="allocationround", object_id=lost.id, verb="round.execute"
     ).exists()

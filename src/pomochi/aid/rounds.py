@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,8 @@ from pomochi.aid.models import (
     RoundDecision,
     RoundStatus,
 )
-from pomochi.aid.services import need_met_change
+from pomochi.aid.selectors import needs_with_receivable
+from pomochi.aid.services import need_met_change, needs_met_change
 from pomochi.audit.chain import canonical_json
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
@@ -33,6 +35,7 @@ from pomochi.communities.selectors import rules_current
 from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import Holding, Pool
+from pomochi.notify.models import Notification
 from pomochi.notify.services import notify_household, notify_members
 
 
@@ -70,7 +73,8 @@ def _explanation(e: fairshare.Explanation) -> dict:
 
 
 def _compute(round_: AllocationRound, needs: list[Need]) -> list[AllocationShare]:
-    asked = np.array([n.remaining for n in needs], dtype=np.int64)
+    """Shares of what each need may still receive (needs annotated by needs_with_receivable)."""
+    asked = np.array([max(0, n.receivable) for n in needs], dtype=np.int64)
     kwargs = {
         "ids": np.array([n.household_id for n in needs], dtype=np.int64),
         "sizes": np.array([n.household.size for n in needs], dtype=np.int64),
@@ -125,18 +129,45 @@ def _audit(actor: Membership, verb: str, round_: AllocationRound, shares=None) -
     )
 
 
-def _check_needs(pool: Pool, resource: ResourceType, needs: list[Need]) -> list[Need]:
-    if not needs:
+# Work per round is bounded: one allocation over at most this many needs.
+MAX_NEEDS_PER_ROUND = 10_000
+
+
+def _check_needs(
+    pool: Pool,
+    resource: ResourceType,
+    needs: list[Need | int],
+    exclude_round: AllocationRound | None = None,
+) -> list[Need]:
+    """The needs named (objects or ids, each counted once), loaded and locked in one go, with
+    what each may still receive; refused unless all are open needs for this resource, here."""
+    ids = list(dict.fromkeys(n if isinstance(n, int) else n.pk for n in needs))
+    if not ids:
         raise InvalidInput(_("Choose the needs to share among."), field="needs")
+    if len(ids) > MAX_NEEDS_PER_ROUND:
+        raise InvalidInput(
+            _("A round can share among at most %(max)s needs; %(n)s were chosen.")
+            % {"max": f"{MAX_NEEDS_PER_ROUND:,}", "n": f"{len(ids):,}"},
+            field="needs",
+        )
+    here = Need.objects.filter(community_id=pool.community_id, pk__in=ids)
+    # Locked first, then read: what the needs may receive is counted after any writer that
+    # held them has committed (PostgreSQL; SQLite's IMMEDIATE transaction serialises anyway).
+    locked = set(here.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    if len(locked) != len(ids):
+        raise InvalidInput(
+            _("There is no such %(thing)s in this community.") % {"thing": Need._meta.verbose_name},
+            field="needs",
+        )
     needs = list(
-        Need.objects.filter(pk__in=[n.pk for n in needs])
+        needs_with_receivable(here, exclude_round=exclude_round)
         .select_related("household")
         .order_by("household_id")
     )
     today = timezone.localdate()
     seen = set()
     for need in needs:
-        if need.community_id != pool.community_id or need.resource_id != resource.id:
+        if need.resource_id != resource.id:
             raise InvalidInput(
                 _("Every need in a round must be for %(resource)s, here.")
                 % {"resource": resource.name},
@@ -190,11 +221,13 @@ def round_open(
     pool: Pool,
     resource: ResourceType,
     quantity: int,
-    needs: list[Need],
+    needs: list[Need | int],
     rule: str | None = None,
     note: str = "",
 ) -> AllocationRound:
-    """Open a draft round; its shares are computed at once, for the committee to read."""
+    """Open a draft round; its shares are computed at once, for the committee to read. Each need
+    is given a share only of what it may still receive (needs_with_receivable): not what is met,
+    promised, or allotted by another round still open."""
     policy.require(actor, "round.open", pool)
     if resource.community_id != pool.community_id:
         raise InvalidInput(_("That resource belongs to another community."), field="resource")
@@ -239,7 +272,7 @@ def round_edit(
     actor: Membership,
     round: AllocationRound,
     quantity: int | None = None,
-    needs: list[Need] | None = None,
+    needs: list[Need | int] | None = None,
     rule: str | None = None,
 ) -> AllocationRound:
     """A new revision: shares recomputed, decisions start again; the old revision is kept."""
@@ -248,14 +281,16 @@ def round_edit(
     if round_.status not in (RoundStatus.DRAFT, RoundStatus.REJECTED):
         raise Conflict(_("Only a draft or rejected round can be changed."))
     if needs is None:
-        needs = [s.need for s in round_.shares.filter(revision=round_.revision)]
+        needs = list(
+            round_.shares.filter(revision=round_.revision).values_list("need_id", flat=True)
+        )
     if rule is not None:
         _check_rule(rule)
         round_.rule = rule
     if quantity is not None:
         round_.quantity = quantity
     _check_quantity(round_.pool, round_.resource, round_.quantity)
-    needs = _check_needs(round_.pool, round_.resource, needs)
+    needs = _check_needs(round_.pool, round_.resource, needs, exclude_round=round_)
     round_.revision += 1
     round_.status = RoundStatus.DRAFT
     round_.save(update_fields=["rule", "quantity", "revision", "status"])
@@ -350,21 +385,82 @@ def allocation_delivery_reversed(*, actor: Membership, event, reversal) -> None:
     )
 
 
+def _check_still_receivable(round_: AllocationRound, shares: list[AllocationShare]) -> None:
+    """Lock the round's needs, then refuse the whole round if any can no longer take its share
+    (a promise delivered meanwhile, another round carried out): changing nothing."""
+    needs = Need.objects.filter(
+        shares__round=round_, shares__revision=round_.revision, shares__share__gt=0
+    )
+    list(needs.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    receivable = dict(
+        needs_with_receivable(needs, exclude_round=round_).values_list("pk", "receivable")
+    )
+    for s in sorted(shares, key=lambda s: s.household.name):
+        left = receivable[s.need_id]
+        if s.share > left:
+            raise Conflict(
+                _(
+                    "The need of %(household)s for %(resource)s can now take only %(left)s; "
+                    "cancel this round and open a new one."
+                )
+                % {
+                    "household": s.household,
+                    "resource": round_.resource.name,
+                    "left": format_quantity(max(0, left), resource=round_.resource),
+                }
+            )
+
+
+def _notify_shares(round_: AllocationRound, shares: list[AllocationShare]) -> None:
+    """Each household's members told their share and why: one query, one bulk insert."""
+    from pomochi.aid.explain import share_sentence
+
+    resource, now = round_.resource, timezone.now()
+    members: dict[int, list[Membership]] = {}
+    for m in Membership.objects.filter(
+        household_id__in=round_.shares.filter(revision=round_.revision).values("household_id"),
+        is_active=True,
+    ):
+        members.setdefault(m.household_id, []).append(m)
+    rows = []
+    for s in shares:
+        if s.household_id not in members:
+            continue
+        params = {
+            "resource": resource.name,
+            "pool": round_.pool.name,
+            "amount": format_quantity(s.share, resource=resource),
+            "why": share_sentence(s, resource),
+        }
+        rows += [
+            Notification(
+                community_id=m.community_id,
+                recipient=m,
+                kind="allocation.share",
+                params=params,
+                created_at=now,
+            )
+            for m in members[s.household_id]
+        ]
+    Notification.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRound:
     """Carry out an approved round: every share distributed in one batch, all or none; needs
-    updated; each household told its share and why."""
+    updated; each household told its share and why. Refused whole, changing nothing, if a need
+    can no longer take its share. A fixed number of statements whatever the number of shares."""
     policy.require(actor, "round.execute", round)
     round_ = _locked(round)
     if round_.status == RoundStatus.EXECUTED:
         raise Conflict(_("This round has already been carried out."))
     if round_.status != RoundStatus.APPROVED:
         raise Conflict(_("The committee has not approved this round yet."))
-    shares = list(
-        round_.shares.filter(revision=round_.revision, share__gt=0).select_related(
-            "household", "need"
-        )
+    every = list(
+        round_.shares.filter(revision=round_.revision).select_related("household").order_by("id")
     )
+    shares = [s for s in every if s.share > 0]
+    _check_still_receivable(round_, shares)
     cause = ledger.Cause("allocation", round_.id)
     if shares:
         ledger.events_distribute_batch(
@@ -376,25 +472,16 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
             ],
             return_events=False,
         )
-    for s in shares:
-        need_met_change(need_id=s.need_id, by=s.share)
+        given = round_.shares.filter(revision=round_.revision, share__gt=0)
+        needs_met_change(
+            needs=Need.objects.filter(pk__in=given.values("need_id")),
+            by=Subquery(given.filter(need_id=OuterRef("pk")).values("share")[:1]),
+        )
     round_.status = RoundStatus.EXECUTED
     round_.executed_at, round_.executed_by = timezone.now(), actor
     round_.save(update_fields=["status", "executed_at", "executed_by"])
     _audit(actor, "round.execute", round_)
-    from pomochi.aid.explain import share_sentence
-
-    for s in round_.shares.filter(revision=round_.revision).select_related("household"):
-        notify_household(
-            household=s.household,
-            kind="allocation.share",
-            params={
-                "resource": round_.resource.name,
-                "pool": round_.pool.name,
-                "amount": format_quantity(s.share, resource=round_.resource),
-                "why": share_sentence(s, round_.resource),
-            },
-        )
+    _notify_shares(round_, every)
     return round_
 
 

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from pomochi.aid.models import (
     Fate,
     Need,
     Offer,
+    RoundStatus,
 )
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership
@@ -69,20 +71,57 @@ class Match:
         return self.offer.household if self.offer else self.holding.pool
 
 
-def need_unpromised(*, need: Need) -> int:
-    """What of the need is neither met nor promised by an open promise (may be below 0 when a
-    promise was made before another delivery met the need)."""
-    owed = need.commitments.filter(fate="").aggregate(
-        owed=Sum(F("quantity") - F("quantity_fulfilled"))
-    )["owed"]
-    return need.remaining - (owed or 0)
+# Rounds whose shares are still to be handed out: what they allot a need is spoken for.
+OPEN_ROUNDS = (RoundStatus.DRAFT, RoundStatus.APPROVED)
+
+
+def needs_with_receivable(
+    needs: QuerySet[Need], *, exclude_round: AllocationRound | None = None
+) -> QuerySet[Need]:
+    """The needs, each annotated with `receivable`: what it may still receive, in one query.
+
+    asked − met − promised (the undelivered part of its open promises) − allotted (its shares in
+    the current revision of every draft or approved round but exclude_round, the round being
+    computed or carried out). Below 0 only where older records over-promised a need.
+    """
+    promised = (
+        Commitment.objects.filter(need=OuterRef("pk"), fate="")
+        .values("need")
+        .annotate(owed=Sum(F("quantity") - F("quantity_fulfilled")))
+        .values("owed")
+    )
+    allotted = AllocationShare.objects.filter(
+        need=OuterRef("pk"), round__status__in=OPEN_ROUNDS, revision=F("round__revision")
+    )
+    if exclude_round is not None:
+        allotted = allotted.exclude(round_id=exclude_round.pk)
+    allotted = allotted.values("need").annotate(total=Sum("share")).values("total")
+    return needs.annotate(
+        promised=Coalesce(Subquery(promised), Value(0)),
+        allotted=Coalesce(Subquery(allotted), Value(0)),
+        receivable=Greatest(F("quantity") - F("quantity_met"), Value(0))
+        - F("promised")
+        - F("allotted"),
+    )
+
+
+def needs_receivable(*, need_ids, exclude_round: AllocationRound | None = None) -> dict[int, int]:
+    """{need id: what it may still receive} for many needs in one query (see
+    needs_with_receivable)."""
+    found = needs_with_receivable(Need.objects.filter(pk__in=need_ids), exclude_round=exclude_round)
+    return dict(found.values_list("pk", "receivable"))
+
+
+def need_receivable(*, need: Need, exclude_round: AllocationRound | None = None) -> int:
+    """How much more this need can take: the one figure every promise, match and round asks."""
+    return needs_receivable(need_ids=[need.pk], exclude_round=exclude_round)[need.pk]
 
 
 def matches_for_need(*, need: Need, today: date | None = None) -> list[Match]:
     """Offers and pool stock of the same resource that can meet the need, best first: those that
     cover it whole before those that cover part, then the larger part, then the sooner offer."""
     today = today or timezone.localdate()
-    wanted = need_unpromised(need=need)  # what open promises will bring is not sought again
+    wanted = need_receivable(need=need)  # what promises or rounds will bring is not sought again
     if wanted <= 0:
         return []
     candidates: list[tuple[tuple, Match]] = []

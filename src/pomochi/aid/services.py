@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pomochi.aid.models import Commitment, Fate, Need, Offer, Urgency
-from pomochi.aid.selectors import need_unpromised
+from pomochi.aid.selectors import need_receivable
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
@@ -333,11 +333,11 @@ def commitment_make(
             )
         if need.withdrawn_at:
             raise Conflict(_("This need was withdrawn."))
-        unpromised = need_unpromised(need=need)
-        if quantity > unpromised:
+        receivable = need_receivable(need=need)
+        if quantity > receivable:
             raise InvalidInput(
-                _("Only %(left)s of this need is not yet promised.")
-                % {"left": format_quantity(max(0, unpromised), resource=resource)},
+                _("Only %(left)s of this need is not yet promised or allotted in a round.")
+                % {"left": format_quantity(max(0, receivable), resource=resource)},
                 field="quantity",
             )
     if offer is not None:
@@ -426,6 +426,8 @@ def commitment_fulfil(
             % {"left": format_quantity(commitment.remaining, resource=commitment.resource)},
             field="quantity",
         )
+    if commitment.need_id:
+        _need_can_take(commitment, quantity)
     ledger.event_record_for_cause(**movement)
     commitment.quantity_fulfilled += quantity
     fields = ["quantity_fulfilled"]
@@ -453,6 +455,27 @@ def commitment_fulfil(
         },
     )
     return commitment
+
+
+def _need_can_take(commitment: Commitment, quantity: int) -> None:
+    """Under the need's lock, refuse a delivery that would meet it beyond what it asked: what it
+    may still receive, plus what this very promise still owes (counted among the promised)."""
+    need = (
+        Need.objects.select_for_update(of=("self",))
+        .select_related("household", "resource")
+        .get(pk=commitment.need_id)
+    )
+    free = need_receivable(need=need) + commitment.remaining
+    if quantity > free:
+        raise InvalidInput(
+            _("The need of %(household)s for %(resource)s can now take only %(left)s.")
+            % {
+                "household": need.household,
+                "resource": need.resource.name,
+                "left": format_quantity(max(0, free), resource=need.resource),
+            },
+            field="quantity",
+        )
 
 
 def commitment_delivery_reversed(*, actor: Membership, event, reversal) -> None:
@@ -483,7 +506,13 @@ def commitment_delivery_reversed(*, actor: Membership, event, reversal) -> None:
 def need_met_change(*, need_id: int, by: int) -> None:
     """What was given against a need meets it (by > 0); a delivery reversed no longer does
     (by < 0). One relative UPDATE, never below 0: concurrent deliveries add up."""
-    Need.objects.filter(pk=need_id).update(quantity_met=Greatest(F("quantity_met") + by, 0))
+    needs_met_change(needs=Need.objects.filter(pk=need_id), by=by)
+
+
+def needs_met_change(*, needs: QuerySet[Need], by) -> int:
+    """need_met_change for many needs in one UPDATE: `by` is a number, or an expression giving
+    each need its own amount (a round's shares, as a subquery)."""
+    return needs.update(quantity_met=Greatest(F("quantity_met") + by, 0))
 
 
 @transaction.atomic

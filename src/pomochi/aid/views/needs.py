@@ -147,9 +147,9 @@ def _need_page(request, community, need, *, bound=None, bound_key=None, error=""
             "due_on", "id"
         )
     )
-    # What is promised but not yet delivered is not counted by the need itself (quantity_met
-    # grows on delivery): the page offers promises only for the rest.
-    unpromised = need.remaining - sum(c.remaining for c in promises if not c.fate)
+    # Promises are offered only for what the need may still receive: not what is met, promised
+    # but not yet delivered, or allotted in a round still open.
+    unpromised = selectors.need_receivable(need=need)
     matches = []
     if state in ("open", "partly_met") and unpromised > 0:
         for match in selectors.matches_for_need(need=need, today=today):
