@@ -461,7 +461,7 @@ def test_a_coordinator_opens_a_round_in_two_steps(client, needy_village):
     }
     text = step2.content.decode()
     assert "Everyone gets the same share, but never more than they asked" in text
-    assert "The same share for every household, capped at what each asked" in text
+    assert "A flat ration: the same ration for every household" in text
     assert step2.context["stock"] == 100_000 and step2.context["asked"] == 120_000
     response = client.post(
         url("round-new"),

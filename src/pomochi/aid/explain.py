@@ -11,7 +11,7 @@ from pomochi.communities.quantities import format_quantity
 def rule_name(rule: str) -> str:
     return {
         "max_min": _("max-min fairness"),
-        "equal_per_household": _("an equal share per household"),
+        "equal_per_household": _("a flat ration per household"),
         "per_person": _("shares per person"),
         "proportional": _("shares in proportion to need"),
         "priority_tiers": _("priority tiers"),
@@ -26,8 +26,8 @@ def rule_description(rule: str) -> str:
             "needs leave over is shared among the larger ones."
         ),
         "equal_per_household": _(
-            "The same share for every household, capped at what each "
-            "asked; what the caps leave stays in the pool."
+            "A flat ration: the same ration for every household (never more than it asked); "
+            "what is left stays in the store, even when others asked for more."
         ),
         "per_person": _(
             "Shares in proportion to household size, capped at what was asked; the "
@@ -65,9 +65,33 @@ def share_sentence(share, resource) -> str:
     else:
         cap = Fraction(*e["cap"])
         rounded = int((cap * 2 + 1) // 2)
-        if e["rule"] in ("max_min", "equal_per_household"):
+        if e["rule"] == "equal_per_household":
+            parts.append(_("the ration was %(cap)s") % {"cap": q(rounded)})
+        elif e["rule"] == "max_min":
             parts.append(_("everyone's cap was %(cap)s") % {"cap": q(rounded)})
         else:
             parts.append(_("your cap was %(cap)s") % {"cap": q(rounded)})
+    if e["rule"] == "equal_per_household" and e["handed_out"] < e["shared_total"]:
+        parts.append(
+            _("%(kept)s stays in the store") % {"kept": q(e["shared_total"] - e["handed_out"])}
+        )
     parts.append(_("you receive %(share)s") % {"share": q(e["share"])})
     return "; ".join(parts) + "."
+
+
+def kept_sentence(*, quantity: int, shared: int, asked: int, resource) -> str:
+    """Why part of a round stays in the store, for its page; "" when all of it is handed out.
+    Only a flat ration (equal_per_household) keeps stock back from needs that asked for it."""
+    kept = quantity - shared
+    if kept <= 0:
+        return ""
+    amount = format_quantity(kept, resource=resource)
+    if asked > shared:
+        return _(
+            "%(kept)s stays in the store: a flat ration gives every household the same "
+            "ration, and what a household does not need of it stays in the store rather "
+            "than going to the others."
+        ) % {"kept": amount}
+    return _("%(kept)s stays in the store: the needs in this round asked for no more.") % {
+        "kept": amount
+    }

@@ -50,7 +50,9 @@ def equal_per_household(
     ids: ArrayLike | None = None,
     **params: object,
 ) -> Allocation:
-    """The same share e = total/n for each of the n households, capped at what each asked.
+    """A flat ration: the same share e = total/n for each of the n households, capped at what
+    each asked. What a household does not need of its ration is not passed on to the others,
+    even when there is exactly enough for every need (asks 1 and 9 of 10: shares 1 and 5).
 
     Exactly: each household is entitled to min(asked, e); the round hands out the whole units
     of that, H = ⌊Σ min(asked_i, e)⌋, apportioned by largest remainder. So a household that

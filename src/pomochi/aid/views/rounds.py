@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pomochi.aid import forms, rounds, selectors
-from pomochi.aid.explain import rule_description, rule_name, share_sentence
+from pomochi.aid.explain import kept_sentence, rule_description, rule_name, share_sentence
 from pomochi.aid.models import (
     AllocationRound,
     AllocationShare,
@@ -52,6 +52,14 @@ def round_list(request, community):
 def _open_needs(actor, community, resource) -> list[Need]:
     needs = selectors.needs_visible_to(actor=actor, community=community).filter(resource=resource)
     return selectors.open_needs(needs)
+
+
+def _receivable(needs, exclude_round=None) -> int:
+    """What these needs may still receive, together (the figure a round shares)."""
+    figures = selectors.needs_receivable(
+        need_ids=[n.pk for n in needs], exclude_round=exclude_round
+    )
+    return sum(max(0, left) for left in figures.values())
 
 
 def _stock(pool, resource) -> int:
@@ -104,7 +112,7 @@ def round_new(request, community):
         "pool": pool,
         "resource": resource,
         "stock": _stock(pool, resource),
-        "asked": sum(n.remaining for n in needs),
+        "asked": _receivable(needs),
         "default_rule": rule_name(rules["allocation_rule"]),
     }
     return render(request, "aid/round_new.html", context, status=_status(form))
@@ -203,6 +211,7 @@ def _round_page(
     elif own_appeal is not None:
         appeals.append((own_appeal, None))
     shares = selectors.shares_visible_to(actor=actor, round=round_)
+    totals = selectors.round_totals(round=round_)
     return render(
         request,
         "aid/round.html",
@@ -211,7 +220,13 @@ def _round_page(
             "round": round_,
             "rule": rule_name(round_.rule),
             "rule_text": rule_description(round_.rule),
-            "totals": selectors.round_totals(round=round_),
+            "totals": totals,
+            "kept": kept_sentence(
+                quantity=round_.quantity,
+                shared=totals["shared"],
+                asked=totals["asked"],
+                resource=round_.resource,
+            ),
             "shares": [(s, share_sentence(s, round_.resource)) for s in shares],
             "sees_all": sees_all,
             "own_share": own_share,
@@ -364,7 +379,7 @@ def round_edit(request, community, round_id: int):
             "pool": round_.pool,
             "resource": round_.resource,
             "stock": _stock(round_.pool, round_.resource),
-            "asked": sum(n.remaining for n in needs.values()),
+            "asked": _receivable(needs.values(), exclude_round=round_),
         },
         status=_status(form),
     )
