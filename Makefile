@@ -53,4 +53,5 @@ bench-deps: $(STAMP)
 bench: setup bench-deps
 	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/allocation.py
+	$(BIN)/python benchmarks/rounds.py
 	$(BIN)/python benchmarks/sim.py
