@@ -1,5 +1,12 @@
-from django.urls import reverse
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pomochi.ledger.api import movement_schema
+from pomochi.ledger.forms import movement_form
+from pomochi.ledger.inputs import MOVEMENTS, REVERSAL
 from pomochi.ledger.models import Event, Holding
 
 
@@ -142,3 +149,110 @@ def test_the_household_page_is_private(client, stocked_village):
     client.force_login(v.alice.user)  # coordinator, and an Ivanov
     page = client.get(url).content.decode()
     assert "Ivanovs" in page and "100 kg" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Back-dating, and one binding per movement for the page and the API
+
+
+def test_a_contribution_is_back_dated_in_the_communitys_time_zone(client, village):
+    v = village
+    v.community.timezone = "Europe/Moscow"
+    v.community.save()
+    client.force_login(v.alice.user)
+    response = client.post(
+        record_url("contribute"),
+        {
+            "household": v.petrovs.id,
+            "pool": v.granary.id,
+            "resource": v.grain.id,
+            "quantity": "3",
+            "occurred_at": "2026-05-01T09:00",
+            "idempotency_key": form_key(client, "contribute"),
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.occurred_at == datetime(2026, 5, 1, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
+
+
+def test_the_page_says_which_time_zone_a_time_is_in(client, village):
+    client.force_login(village.alice.user)
+    page = client.get(record_url("distribute")).content.decode()
+    assert 'type="datetime-local"' in page
+    assert "Leave empty for now. Time zone: UTC." in page
+
+
+def test_a_time_in_the_future_is_refused_next_to_the_field(client, village):
+    v = village
+    client.force_login(v.alice.user)
+    later = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        record_url("contribute"),
+        {
+            "household": v.petrovs.id,
+            "pool": v.granary.id,
+            "resource": v.grain.id,
+            "quantity": "3",
+            "occurred_at": later,
+            "idempotency_key": "future",
+        },
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["occurred_at"] == ["That date is in the future."]
+    assert 'id="id_occurred_at-error"' in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_a_reversal_cannot_be_dated_before_the_entry_it_reverses(client, stocked_village):
+    v = stocked_village
+    original = Event.objects.filter(resource=v.grain).get()
+    client.force_login(v.alice.user)
+    earlier = (original.occurred_at - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("event-reverse", args=["village", original.id]),
+        {"reason": "counted twice", "occurred_at": earlier, "idempotency_key": "r-early"},
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["occurred_at"] == [
+        "A reversal cannot happen before the entry it reverses."
+    ]
+    assert not Event.objects.filter(reverses=original).exists()
+
+
+def test_a_note_with_a_nul_is_refused_on_the_page_and_nothing_is_recorded(client, village):
+    v = village
+    client.force_login(v.alice.user)
+    response = client.post(
+        record_url("contribute"),
+        {
+            "household": v.petrovs.id,
+            "pool": v.granary.id,
+            "resource": v.grain.id,
+            "quantity": "3",
+            "note": "sack\x00of grain",
+            "idempotency_key": "nul",
+        },
+    )
+    assert response.status_code == 422
+    assert (
+        response.context["form"]
+        .errors["note"][0]
+        .startswith("The text has a control character (U+0000)")
+    )
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("movement", [*MOVEMENTS.values(), REVERSAL], ids=lambda m: m.action)
+def test_the_page_and_the_api_take_the_same_inputs_by_the_same_rules(movement):
+    """Both doors are made from one binding (ledger.inputs): the same fields, the same text
+    limit, the same fields required."""
+    form = movement_form(movement)
+    schema = movement_schema(movement).model_json_schema()
+    on_page = set(form.base_fields) - {"idempotency_key"}
+    in_address = {p.name for p in movement.parties if p.offered is None}
+    assert on_page | in_address == set(schema["properties"]) == set(movement.fields) | in_address
+    text = movement.text
+    assert form.base_fields[text].max_length == schema["properties"][text]["maxLength"]
+    required_on_page = {name for name, field in form.base_fields.items() if field.required}
+    assert required_on_page - {"idempotency_key"} | in_address == set(schema["required"])

@@ -1,9 +1,11 @@
-"""Pools, holdings and the ledger over HTTP. Recording calls the same services as the web."""
+"""Pools, holdings and the ledger over HTTP. Each movement's body is made from its binding in
+ledger.inputs, as the page's form is, and recorded by the same call."""
 
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
+from pydantic import create_model
 
 from pomochi.api.common import (
     ERRORS,
@@ -23,7 +25,16 @@ from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
 from pomochi.communities.quantities import format_quantity
 from pomochi.errors import NotAllowed
-from pomochi.ledger import services
+from pomochi.ledger.inputs import (
+    ADJUSTMENT,
+    CONTRIBUTION,
+    DISTRIBUTION,
+    REVERSAL,
+    TRANSFER,
+    WORK,
+    Movement,
+    movement_record,
+)
 from pomochi.ledger.models import Action, Event, Pool
 from pomochi.ledger.selectors import (
     events_filtered,
@@ -88,46 +99,16 @@ class EventFilters(Schema):
     per_page: int = 50
 
 
-class MovementIn(Schema):
-    """What every recorded movement carries; each kind adds who gives and who receives."""
-
-    resource: int
-    quantity: Amount
-    occurred_at: Instant | None = None
-    note: Note = ""
-
-
-class ContributionIn(MovementIn):
-    household: int
-    pool: int
-
-
-class DistributionIn(MovementIn):
-    pool: int
-    household: int
-
-
-class TransferIn(MovementIn):
-    from_household: int
-    to_household: int
-
-
-class WorkIn(MovementIn):
-    worker: int
-    beneficiary: int
-
-
-class AdjustmentIn(Schema):
-    pool: int
-    resource: int
-    change: Amount
-    reason: Reason
-    occurred_at: Instant | None = None
-
-
-class ReversalIn(Schema):
-    event: int
-    reason: Reason
+def movement_schema(movement: Movement) -> type[Schema]:
+    """The API's body for a movement, field for field as the page's form (ledger.forms)."""
+    fields: dict = {party.name: (int, ...) for party in movement.parties}
+    if movement.resource_kinds is not None:
+        fields["resource"] = (int, ...)
+    if movement.quantity:
+        fields[movement.quantity] = (Amount, ...)
+    fields["occurred_at"] = (Instant | None, None)
+    fields[movement.text] = (Reason, ...) if movement.text_required else (Note, "")
+    return create_model(movement.schema_name, __base__=Schema, **fields)
 
 
 def pool_out(pool: Pool) -> PoolOut:
@@ -241,107 +222,53 @@ def get_event(request, slug: str, event_id: int):
 RECORDED = {201: EventOut, 403: Error, 409: Error, **ERRORS}
 
 
-@router.post("/communities/{slug}/contributions", response=RECORDED)
-def post_contribution(
-    request, slug: str, body: ContributionIn, idempotency_key: str | None = IdempotencyKey
-):
-    community, actor = caller(request, slug)
-    resource = _resource(community, body.resource)
-    event = services.event_contribute(
-        actor=actor,
-        household=in_community(Household, community, body.household, field="household"),
-        pool=in_community(Pool, community, body.pool, field="pool"),
-        resource=resource,
-        quantity=amount(body.quantity, resource),
-        occurred_at=body.occurred_at,
-        note=body.note,
-        idempotency_key=idempotency_key,
-    )
-    return Status(201, event_out(event))
+def movement_bind(movement: Movement, community, body: Schema) -> dict:
+    """The body's ids found in the caller's community and its quantity read in the resource's
+    unit: the inputs ledger.inputs.movement_record takes, as the page's form gives them."""
+    values = {
+        party.name: in_community(
+            party.model, community, getattr(body, party.name), field=party.name
+        )
+        for party in movement.parties
+    }
+    if movement.resource_kinds is not None:
+        values["resource"] = in_community(ResourceType, community, body.resource, field="resource")
+    if movement.quantity:
+        values[movement.quantity] = amount(
+            getattr(body, movement.quantity),
+            values["resource"],
+            field=movement.quantity,
+            signed=movement.signed,
+        )
+    values["occurred_at"] = body.occurred_at
+    values[movement.text] = getattr(body, movement.text)
+    return values
 
 
-@router.post("/communities/{slug}/distributions", response=RECORDED)
-def post_distribution(
-    request, slug: str, body: DistributionIn, idempotency_key: str | None = IdempotencyKey
-):
-    community, actor = caller(request, slug)
-    resource = _resource(community, body.resource)
-    event = services.event_distribute(
-        actor=actor,
-        pool=in_community(Pool, community, body.pool, field="pool"),
-        household=in_community(Household, community, body.household, field="household"),
-        resource=resource,
-        quantity=amount(body.quantity, resource),
-        occurred_at=body.occurred_at,
-        note=body.note,
-        idempotency_key=idempotency_key,
-    )
-    return Status(201, event_out(event))
+def _movement_route(movement: Movement, view_name: str) -> None:
+    schema = movement_schema(movement)
+
+    def post(request, slug: str, body: schema, idempotency_key: str | None = IdempotencyKey):
+        community, actor = caller(request, slug)
+        event = movement_record(
+            movement,
+            actor=actor,
+            values=movement_bind(movement, community, body),
+            idempotency_key=idempotency_key,
+        )
+        return Status(201, event_out(event))
+
+    post.__name__ = post.__qualname__ = view_name
+    post.__doc__ = f"{movement.title}."
+    router.post(f"/communities/{{slug}}/{movement.path}", response=RECORDED)(post)
 
 
-@router.post("/communities/{slug}/transfers", response=RECORDED)
-def post_transfer(
-    request, slug: str, body: TransferIn, idempotency_key: str | None = IdempotencyKey
-):
-    community, actor = caller(request, slug)
-    resource = _resource(community, body.resource)
-    event = services.event_transfer(
-        actor=actor,
-        from_household=in_community(
-            Household, community, body.from_household, field="from_household"
-        ),
-        to_household=in_community(Household, community, body.to_household, field="to_household"),
-        resource=resource,
-        quantity=amount(body.quantity, resource),
-        occurred_at=body.occurred_at,
-        note=body.note,
-        idempotency_key=idempotency_key,
-    )
-    return Status(201, event_out(event))
-
-
-@router.post("/communities/{slug}/work", response=RECORDED)
-def post_work(request, slug: str, body: WorkIn, idempotency_key: str | None = IdempotencyKey):
-    community, actor = caller(request, slug)
-    resource = _resource(community, body.resource)
-    event = services.event_work(
-        actor=actor,
-        worker=in_community(Household, community, body.worker, field="worker"),
-        beneficiary=in_community(Household, community, body.beneficiary, field="beneficiary"),
-        resource=resource,
-        quantity=amount(body.quantity, resource),
-        occurred_at=body.occurred_at,
-        note=body.note,
-        idempotency_key=idempotency_key,
-    )
-    return Status(201, event_out(event))
-
-
-@router.post("/communities/{slug}/adjustments", response=RECORDED)
-def post_adjustment(
-    request, slug: str, body: AdjustmentIn, idempotency_key: str | None = IdempotencyKey
-):
-    community, actor = caller(request, slug)
-    resource = _resource(community, body.resource)
-    event = services.event_adjust(
-        actor=actor,
-        pool=in_community(Pool, community, body.pool, field="pool"),
-        resource=resource,
-        change=amount(body.change, resource, field="change", signed=True),
-        reason=body.reason,
-        occurred_at=body.occurred_at,
-        idempotency_key=idempotency_key,
-    )
-    return Status(201, event_out(event))
-
-
-@router.post("/communities/{slug}/reversals", response=RECORDED)
-def post_reversal(
-    request, slug: str, body: ReversalIn, idempotency_key: str | None = IdempotencyKey
-):
-    community, actor = caller(request, slug)
-    original = in_community(Event, community, body.event, field="event")
-    event = services.event_reverse(
-        actor=actor, event=original, reason=body.reason, idempotency_key=idempotency_key
-    )
-    return Status(201, event_out(event))
+for _movement, _view in [
+    (CONTRIBUTION, "post_contribution"),
+    (DISTRIBUTION, "post_distribution"),
+    (TRANSFER, "post_transfer"),
+    (WORK, "post_work"),
+    (ADJUSTMENT, "post_adjustment"),
+    (REVERSAL, "post_reversal"),
+]:
+    _movement_route(_movement, _view)

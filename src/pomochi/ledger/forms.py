@@ -2,17 +2,29 @@
 use), quantities read in the resource's unit. The rules themselves stay in the services."""
 
 import uuid
+import zoneinfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pomochi.communities.models import Household, Membership, ResourceKind, ResourceType
 from pomochi.communities.quantities import parse_quantity
 from pomochi.errors import DomainError, InvalidInput
+from pomochi.ledger.inputs import (
+    ADJUSTMENT,
+    CONTRIBUTION,
+    DISTRIBUTION,
+    LABOUR,
+    REVERSAL,
+    TRANSFER,
+    WORK,
+    Movement,
+)
 from pomochi.ledger.models import Pool
 from pomochi.text import TextField
 
-GOODS = [ResourceKind.CONSUMABLE, ResourceKind.DURABLE]
+GOODS = [ResourceKind.CONSUMABLE, ResourceKind.DURABLE]  # what a pool holds
 
 
 class ResourceField(forms.ModelChoiceField):
@@ -100,83 +112,92 @@ class RecordForm(forms.Form):
         self.add_error(field, exc.message)
 
 
-class ContributeForm(RecordForm):
-    household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("From household"))
-    pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Into pool"))
-    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = QuantityField(label=_("How much"))
-    note = note_field()
+class OccurredAtField(forms.DateTimeField):
+    """When it happened, typed in the community's time zone (a phone's date-and-time picker);
+    empty means now. The service refuses a time in the future, or one before the entry a
+    reversal reverses, and the page shows that next to this field."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=self.input_formats, required=False, **kwargs)
+        self.zone = None
+
+    def to_python(self, value):
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+
+class MovementForm(RecordForm):
+    """A form made from a ledger movement's binding (ledger.inputs): see movement_form."""
+
+    movement: Movement
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = self.own_households
-        self.fields["pool"].queryset = self.pools
-        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
+        for party in self.movement.parties:
+            if party.offered is not None:
+                self.fields[party.name].queryset = getattr(self, party.offered)
+        if self.movement.resource_kinds is not None:
+            self.fields["resource"].queryset = self.resources.filter(
+                kind__in=self.movement.resource_kinds
+            )
+        occurred_at = self.fields["occurred_at"]
+        occurred_at.zone = zoneinfo.ZoneInfo(self.actor.community.timezone)
+        occurred_at.help_text = _("Leave empty for now. Time zone: %(zone)s.") % {
+            "zone": self.actor.community.timezone
+        }
+        occurred_at.widget.attrs["aria-describedby"] = "id_occurred_at-help"
+
+    def values(self, **fixed) -> dict:
+        """The bound inputs for ledger.inputs.movement_record; `fixed` are named by the page's
+        address (the event a reversal reverses)."""
+        d = self.cleaned_data
+        values = {name: d[name] for name in self.movement.fields if name in d} | fixed
+        if self.movement.quantity:
+            values[self.movement.quantity] = d["amount"]
+        return values
 
 
-class DistributeForm(RecordForm):
-    pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("From pool"))
-    household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("To household"))
-    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = QuantityField(label=_("How much"))
-    note = note_field()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["pool"].queryset = self.pools
-        self.fields["household"].queryset = self.households
-        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
-
-
-class TransferForm(RecordForm):
-    from_household = forms.ModelChoiceField(
-        queryset=Household.objects.none(), label=_("From household")
+def movement_form(movement: Movement) -> type[MovementForm]:
+    """The page's form for a movement, field for field as the API's schema."""
+    fields: dict = {}
+    for party in movement.parties:
+        if party.offered is not None:
+            fields[party.name] = forms.ModelChoiceField(
+                queryset=(Pool if party.model is Pool else Household).objects.none(),
+                label=party.label,
+            )
+    if movement.resource_kinds is not None:
+        label = _("Kind of work") if movement.resource_kinds == LABOUR else _("What")
+        fields["resource"] = ResourceField(queryset=ResourceType.objects.none(), label=label)
+    if movement.quantity:
+        fields[movement.quantity] = QuantityField(label=movement.quantity_label)
+    fields["occurred_at"] = OccurredAtField(label=_("When (optional)"))
+    fields[movement.text] = (
+        reason_field(movement.text_label)
+        if movement.text_required
+        else note_field(movement.text_label)
     )
-    to_household = forms.ModelChoiceField(
-        queryset=Household.objects.none(), label=_("To household")
-    )
-    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    quantity = QuantityField(label=_("How much"))
-    note = note_field()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["from_household"].queryset = self.own_households
-        self.fields["to_household"].queryset = self.households
-        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
+    attributes = {
+        "movement": movement,
+        "quantity_field": movement.quantity or "quantity",
+        "signed": movement.signed,
+        "__module__": __name__,
+        **fields,
+    }
+    name = f"{movement.action.capitalize()}Form"
+    return type(name, (MovementForm,), attributes)
 
 
-class WorkForm(RecordForm):
-    worker = forms.ModelChoiceField(
-        queryset=Household.objects.none(), label=_("Work done by household")
-    )
-    beneficiary = forms.ModelChoiceField(
-        queryset=Household.objects.none(), label=_("For household")
-    )
-    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("Kind of work"))
-    quantity = QuantityField(label=_("Hours"))
-    note = note_field()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = self.households
-        self.fields["beneficiary"].queryset = self.own_households
-        self.fields["resource"].queryset = self.resources.filter(kind=ResourceKind.LABOUR)
-
-
-class AdjustForm(RecordForm):
-    quantity_field = "change"
-    signed = True
-    pool = forms.ModelChoiceField(queryset=Pool.objects.none(), label=_("Pool"))
-    resource = ResourceField(queryset=ResourceType.objects.none(), label=_("What"))
-    change = QuantityField(label=_("Change (negative takes stock out)"))
-    reason = reason_field()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["pool"].queryset = self.pools
-        self.fields["resource"].queryset = self.resources.filter(kind__in=GOODS)
-
-
-class ReverseForm(RecordForm):
-    reason = reason_field(_("Why is this entry wrong?"))
+ContributeForm = movement_form(CONTRIBUTION)
+DistributeForm = movement_form(DISTRIBUTION)
+TransferForm = movement_form(TRANSFER)
+WorkForm = movement_form(WORK)
+AdjustForm = movement_form(ADJUSTMENT)
+ReverseForm = movement_form(REVERSAL)
+FORMS = {
+    form.movement.action: form
+    for form in (ContributeForm, DistributeForm, TransferForm, WorkForm, AdjustForm)
+}

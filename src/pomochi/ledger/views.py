@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pomochi.communities import policy
 from pomochi.communities.models import Household
 from pomochi.communities.quantities import format_quantity
 from pomochi.errors import DomainError
-from pomochi.ledger import forms, services
+from pomochi.ledger import forms
+from pomochi.ledger.inputs import MOVEMENTS, REVERSAL, movement_record
 from pomochi.ledger.models import Event, Pool
 from pomochi.ledger.selectors import (
     events_filtered,
@@ -92,93 +92,28 @@ def event_detail(request, community, event_id: int):
     )
 
 
-def _record_contribute(actor, d, key):
-    return services.event_contribute(
-        actor=actor,
-        household=d["household"],
-        pool=d["pool"],
-        resource=d["resource"],
-        quantity=d["amount"],
-        note=d["note"],
-        idempotency_key=key,
-    )
-
-
-def _record_distribute(actor, d, key):
-    return services.event_distribute(
-        actor=actor,
-        pool=d["pool"],
-        household=d["household"],
-        resource=d["resource"],
-        quantity=d["amount"],
-        note=d["note"],
-        idempotency_key=key,
-    )
-
-
-def _record_transfer(actor, d, key):
-    return services.event_transfer(
-        actor=actor,
-        from_household=d["from_household"],
-        to_household=d["to_household"],
-        resource=d["resource"],
-        quantity=d["amount"],
-        note=d["note"],
-        idempotency_key=key,
-    )
-
-
-def _record_work(actor, d, key):
-    return services.event_work(
-        actor=actor,
-        worker=d["worker"],
-        beneficiary=d["beneficiary"],
-        resource=d["resource"],
-        quantity=d["amount"],
-        note=d["note"],
-        idempotency_key=key,
-    )
-
-
-def _record_adjust(actor, d, key):
-    return services.event_adjust(
-        actor=actor,
-        pool=d["pool"],
-        resource=d["resource"],
-        change=d["amount"],
-        reason=d["reason"],
-        idempotency_key=key,
-    )
-
-
-RECORDERS = {
-    "contribute": (forms.ContributeForm, _record_contribute, gettext_lazy("Record a contribution")),
-    "distribute": (forms.DistributeForm, _record_distribute, gettext_lazy("Record a distribution")),
-    "transfer": (forms.TransferForm, _record_transfer, gettext_lazy("Record a gift")),
-    "work": (forms.WorkForm, _record_work, gettext_lazy("Record work done")),
-    "adjust": (forms.AdjustForm, _record_adjust, gettext_lazy("Adjust stock")),
-}
-
-
 def recordable_actions(membership) -> list[tuple[str, str]]:
     return [
-        (action, title)
-        for action, (_f, _r, title) in RECORDERS.items()
+        (action, movement.title)
+        for action, movement in MOVEMENTS.items()
         if policy.can(membership, f"ledger.{action}.form", membership.community)
     ]
 
 
 @require_membership
 def record(request, community, action: str):
-    if action not in RECORDERS:
+    if action not in MOVEMENTS:
         raise PermissionDenied
     policy.require(request.membership, f"ledger.{action}.form", community)
-    form_class, recorder, title = RECORDERS[action]
-    form = form_class(request.POST or None, actor=request.membership)
+    movement = MOVEMENTS[action]
+    form = forms.FORMS[action](request.POST or None, actor=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
-            event = recorder(
-                request.membership, form.cleaned_data, form.cleaned_data["idempotency_key"]
+            event = movement_record(
+                movement,
+                actor=request.membership,
+                values=form.values(),
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except DomainError as exc:
             form.add_domain_error(exc)
@@ -196,7 +131,7 @@ def record(request, community, action: str):
     return render(
         request,
         "ledger/record.html",
-        {"community": community, "form": form, "title": title, "action": action},
+        {"community": community, "form": form, "title": movement.title, "action": action},
         status=status,
     )
 
@@ -208,10 +143,10 @@ def reverse_event(request, community, event_id: int):
     form = forms.ReverseForm(request.POST or None, actor=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_reverse(
+            movement_record(
+                REVERSAL,
                 actor=request.membership,
-                event=event,
-                reason=form.cleaned_data["reason"],
+                values=form.values(event=event),
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except DomainError as exc:
@@ -223,6 +158,6 @@ def reverse_event(request, community, event_id: int):
     return render(
         request,
         "ledger/record.html",
-        {"community": community, "form": form, "title": _("Reverse an entry"), "event": event},
+        {"community": community, "form": form, "title": REVERSAL.title, "event": event},
         status=status,
     )
