@@ -13,10 +13,10 @@ from types import SimpleNamespace
 import pytest
 
 from pomochi.accounts.models import User
+from pomochi.communities.invitations import invitation_accept, invitation_create
 from pomochi.communities.services import (
     community_create,
     household_create,
-    membership_add,
     membership_set_household,
     membership_set_roles,
     resource_create,
@@ -29,6 +29,12 @@ def make_user(username: str) -> User:
     return User.objects.create_user(
         username=username, password=f"{username}-pass-2026", email=f"{username}@example.org"
     )
+
+
+def enrol(*, actor, community, user, household=None):
+    """Bring a person in as pomochi does: the coordinator invites, the person accepts."""
+    issued = invitation_create(actor=actor, community=community, household=household)
+    return invitation_accept(user=user, code=issued.code)
 
 
 def build_village(slug: str = "village", name: str = "Village") -> SimpleNamespace:
@@ -48,14 +54,14 @@ def build_village(slug: str = "village", name: str = "Village") -> SimpleNamespa
         actor=v.olga, community=v.community, name="Sidorovs", size=1, has_ill_or_disabled=True
     )
     suffix = "" if slug == "village" else f"-{slug}"
-    v.alice = membership_add(
+    v.alice = enrol(
         actor=v.olga, community=v.community, user=make_user(f"alice{suffix}"), household=v.ivanovs
     )
     v.alice = membership_set_roles(actor=v.olga, membership=v.alice, coordinator=True)
-    v.bob = membership_add(
+    v.bob = enrol(
         actor=v.olga, community=v.community, user=make_user(f"bob{suffix}"), household=v.petrovs
     )
-    v.vera = membership_add(actor=v.olga, community=v.community, user=make_user(f"vera{suffix}"))
+    v.vera = enrol(actor=v.olga, community=v.community, user=make_user(f"vera{suffix}"))
     v.vera = membership_set_roles(actor=v.olga, membership=v.vera, committee=True)
     v.grain = resource_create(
         actor=v.olga,

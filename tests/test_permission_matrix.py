@@ -41,6 +41,7 @@ from pomochi.accounts.tokens import token_create
 from pomochi.aid.rounds import appeal_file, round_decide, round_execute, round_open
 from pomochi.aid.services import commitment_make, need_post, offer_post
 from pomochi.communities.bylaws import default_rules
+from pomochi.communities.invitations import invitation_create
 from pomochi.ledger.services import event_contribute, event_distribute, event_reverse
 from tests.api.conftest import ApiClient
 from tests.conftest import make_user
@@ -81,6 +82,9 @@ def build_world(v: SimpleNamespace, h: SimpleNamespace) -> SimpleNamespace:
     )
     v.bob_token, _secret = token_create(user=v.bob.user, name="bob's phone")
     v.charlie_token, _secret = token_create(user=h.charlie.user, name="charlie's phone")
+    v.invited = invitation_create(actor=v.alice, community=v.community, household=v.sidorovs)
+    v.invitation = v.invited.invitation
+    v.hamlet_invitation = invitation_create(actor=h.charlie, community=h.community).invitation
     return build_aid_world(v, h)
 
 
@@ -420,6 +424,10 @@ def reset_link_kwargs(valid: bool) -> Callable:
 
 
 # Mutual aid: needs, offers, promises, rounds, notifications
+
+
+def invitation_code(w, role) -> str:
+    return w.invited.code
 
 
 def build_aid_world(v, h):
@@ -1629,31 +1637,76 @@ def web_routes() -> list[Route]:
         Route("record", page(403), kwargs=record("lend"), variant="no such form"),
         # Members, households, bylaws, audit.
         Route("members", page(), kwargs=VILLAGE, check=household_links_only_for_coordinators),
-        Route("member-add", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        # Invitations: coordinators make and withdraw them; anyone with the code opens one.
+        Route("invitations", page(allowed=("coordinator",)), kwargs=VILLAGE),
         Route(
-            "member-add",
+            "invitations",
             page(302, allowed=("coordinator",)),
             kwargs=VILLAGE,
             method="POST",
-            data={"username": "nina", "household": pk("sidorovs")},
+            data={"household": pk("sidorovs"), "email": ""},
         ),
         Route(
-            "member-add",
+            "invitations",
             page(422, allowed=("coordinator",)),
             kwargs=VILLAGE,
             method="POST",
-            data={"username": "nina", "household": pk("kuznetsovs")},
+            data={"household": pk("kuznetsovs")},
             variant="into another community's household",
             check=form_errors,
         ),
         Route(
-            "member-add",
+            "invitations",
             page(422, allowed=("coordinator",)),
             kwargs=VILLAGE,
             method="POST",
-            data=EMPTY,
-            variant="empty",
+            data={"email": "not an address"},
+            variant="bad e-mail",
             check=form_errors,
+        ),
+        Route(
+            "invitation-revoke",
+            everyone(405),
+            kwargs=VILLAGE | {"invitation_id": pk("invitation")},
+            to_login=False,
+        ),
+        Route(
+            "invitation-revoke",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"invitation_id": pk("invitation")},
+            method="POST",
+        ),
+        Route(
+            "invitation-revoke",
+            page(404),
+            kwargs=VILLAGE | {"invitation_id": pk("hamlet_invitation")},
+            method="POST",
+            variant="another community's invitation",
+        ),
+        Route("invite", everyone(200), kwargs={"code": invitation_code}, to_login=False),
+        Route(
+            "invite",
+            everyone(404),
+            kwargs={"code": "2222-3333-4444"},
+            variant="unknown code",
+            to_login=False,
+        ),
+        # Accepting: charlie (of another community) joins; members already are (told so).
+        Route(
+            "invite",
+            everyone(200, anonymous=422, outsider=302),
+            kwargs={"code": invitation_code},
+            method="POST",
+            data=EMPTY,
+            to_login=False,
+        ),
+        Route("invite-code", everyone(200), to_login=False),
+        Route(
+            "invite-code",
+            everyone(302),
+            data={"code": invitation_code},
+            variant="a code typed in",
+            to_login=False,
         ),
         # Roles: POST only. Nobody changes their own; only the committee grants committee.
         Route(

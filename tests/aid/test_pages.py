@@ -532,14 +532,11 @@ def test_the_round_page_shows_bob_only_his_own_share_and_the_committee_all(clien
 
 
 def test_a_member_without_a_share_sees_the_totals_and_nobody_elses_share(client, needy_village):
-    from pomochi.communities.services import membership_add
-    from tests.conftest import make_user
+    from tests.conftest import enrol, make_user
 
     v = needy_village
     round_ = open_round(v)
-    ivan = membership_add(
-        actor=v.olga, community=v.community, user=make_user("ivan"), household=v.ivanovs
-    )
+    ivan = enrol(actor=v.olga, community=v.community, user=make_user("ivan"), household=v.ivanovs)
     client.force_login(ivan.user)
     page = client.get(url("round", round_.id))
     assert page.context["shares"] == [] and page.context["totals"]["households"] == 3

@@ -1,4 +1,3 @@
-from django.core import mail
 from django.urls import reverse
 
 from pomochi.communities.models import Membership
@@ -27,36 +26,9 @@ def test_a_coordinator_makes_bob_coordinator_but_not_committee(client, village):
     assert (bob.is_coordinator, bob.is_committee) == (True, False)
 
 
-def test_a_coordinator_enrols_a_neighbour_who_gets_a_password_link(client, village, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    v = village
-    client.force_login(v.alice.user)
-    response = client.post(
-        reverse("member-add", args=["village"]),
-        {
-            "username": "nina",
-            "email": "nina@example.org",
-            "display_name": "Nina Sidorova",
-            "household": v.sidorovs.id,
-        },
-    )
-    assert response.status_code == 302
-    membership = Membership.objects.get(user__username="nina")
-    assert membership.household_id == v.sidorovs.id and not membership.is_coordinator
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nina@example.org"]
-    assert "/account/password/reset/" in mail.outbox[0].body
-
-
-def test_enrolling_someone_twice_is_explained(client, village):
-    client.force_login(village.alice.user)
-    response = client.post(reverse("member-add", args=["village"]), {"username": "bob"})
-    assert response.status_code == 422
-    assert "already a member" in response.content.decode()
-
-
-def test_plain_members_are_refused_the_enrol_and_household_forms(client, village):
+def test_plain_members_are_refused_the_invitation_and_household_forms(client, village):
     client.force_login(village.bob.user)
-    assert client.get(reverse("member-add", args=["village"])).status_code == 403
+    assert client.get(reverse("invitations", args=["village"])).status_code == 403
     assert client.get(reverse("household-add", args=["village"])).status_code == 403
 
 

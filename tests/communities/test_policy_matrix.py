@@ -8,11 +8,11 @@ import pytest
 
 from pomochi.audit.models import AuditEntry
 from pomochi.communities.bylaws import default_rules
+from pomochi.communities.invitations import invitation_create
 from pomochi.communities.services import (
     bylaws_change,
     household_create,
     household_update,
-    membership_add,
     membership_set_household,
     membership_set_roles,
     resource_create,
@@ -28,7 +28,6 @@ from pomochi.ledger.services import (
     event_work,
     pool_create,
 )
-from tests.conftest import make_user
 
 ROLES = ["olga", "alice", "vera", "bob", "charlie"]
 
@@ -45,8 +44,8 @@ def calls(v):
             lambda a: household_update(actor=a, household=v.sidorovs, size=2),
             {"olga", "alice"},
         ),
-        "membership_add": (
-            lambda a: membership_add(actor=a, community=c, user=make_user("new")),
+        "invitation_create": (
+            lambda a: invitation_create(actor=a, community=c, household=v.sidorovs),
             {"olga", "alice"},
         ),
         "membership_set_household": (
@@ -133,7 +132,7 @@ CASES = [
     for name in [
         "household_create",
         "household_update",
-        "membership_add",
+        "invitation_create",
         "membership_set_household",
         "grant_coordinator",
         "grant_committee",

@@ -1,12 +1,10 @@
 import pytest
 
 from pomochi.audit.models import AuditEntry
-from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.services import (
     community_create,
     household_create,
-    membership_add,
     membership_set_roles,
 )
 from pomochi.errors import Conflict, InvalidInput, NotAllowed
@@ -57,36 +55,6 @@ def test_roles_in_another_community_are_refused(village, hamlet):
     with pytest.raises(NotAllowed):
         membership_set_roles(actor=hamlet.charlie, membership=village.bob, coordinator=True)
     assert roles(village.bob) == (False, False)
-
-
-def test_a_user_can_belong_to_several_communities(village, hamlet):
-    bob_user = village.bob.user
-    second = membership_add(
-        actor=hamlet.charlie, community=hamlet.community, user=bob_user, household=hamlet.kuznetsovs
-    )
-    assert set(bob_user.memberships.values_list("community__slug", flat=True)) == {
-        "village",
-        "hamlet",
-    }
-    # a coordinator in one is nobody in the other
-    assert not policy.can(second, "ledger.distribute", village.granary)
-
-
-def test_a_member_is_added_once(village):
-    with pytest.raises(Conflict, match="already a member"):
-        membership_add(actor=village.alice, community=village.community, user=village.bob.user)
-
-
-def test_a_household_of_another_community_is_refused(village, hamlet):
-    newcomer = make_user("nina")
-    with pytest.raises(InvalidInput, match="another community"):
-        membership_add(
-            actor=village.alice,
-            community=village.community,
-            user=newcomer,
-            household=hamlet.kuznetsovs,
-        )
-    assert not Membership.objects.filter(user=newcomer).exists()
 
 
 def test_plain_members_do_not_create_households(village):

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from pomochi.aid.rounds import round_decide, round_execute, round_open
-from pomochi.communities.services import membership_add
 from pomochi.notify.context_processors import unread_notifications
 from pomochi.notify.models import Notification
 from pomochi.notify.services import notify_members
+from tests.conftest import enrol
 
 
 def url(name, slug="village"):
@@ -75,7 +75,7 @@ def test_each_member_sees_only_their_own_notifications(client, shared_village):
 
 def test_outside_a_community_the_header_sums_every_community(rf_user, needy_village, hamlet):
     v = needy_village
-    in_hamlet = membership_add(actor=hamlet.charlie, community=hamlet.community, user=v.bob.user)
+    in_hamlet = enrol(actor=hamlet.charlie, community=hamlet.community, user=v.bob.user)
     notify_members(memberships=[in_hamlet], kind="appeal.filed", params={"resource": "grain"})
     notify_members(memberships=[v.bob], kind="appeal.filed", params={"resource": "grain"})
     notify_members(memberships=[v.bob], kind="appeal.filed", params={"resource": "grain"})

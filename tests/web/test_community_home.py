@@ -26,9 +26,9 @@ def test_it_is_not_there_for_a_member_of_another_community(client, village, haml
 
 
 def test_a_person_in_two_communities_chooses_one(client, village, hamlet):
-    from pomochi.communities.services import membership_add
+    from tests.conftest import enrol
 
-    membership_add(actor=hamlet.charlie, community=hamlet.community, user=village.bob.user)
+    enrol(actor=hamlet.charlie, community=hamlet.community, user=village.bob.user)
     client.force_login(village.bob.user)
     page = client.get(reverse("home")).content.decode()
     assert "Village" in page and "Hamlet" in page

@@ -7,19 +7,43 @@ from pomochi.text import TextField
 NAME_LENGTH = Household._meta.get_field("name").max_length  # the import's limit too
 
 
-class EnrolForm(forms.Form):
-    username = TextField(label=_("Username"), max_length=150, multiline=False)
-    email = forms.EmailField(label=_("E-mail (for setting a password)"), required=False)
-    display_name = TextField(
-        label=_("Name as neighbours know it"), required=False, max_length=150, multiline=False
-    )
+class InvitationForm(forms.Form):
+    """Whom to invite: into which household, and where to mail the link (or none: paper)."""
+
     household = forms.ModelChoiceField(
         queryset=Household.objects.none(), required=False, label=_("Household")
+    )
+    email = forms.EmailField(
+        label=_("E-mail (leave empty to print or read out the code)"), required=False
     )
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = community.households.order_by("name")
+
+
+class InvitationCodeForm(forms.Form):
+    code = TextField(label=_("Invitation code"), max_length=40, multiline=False)
+
+
+class SignupForm(forms.Form):
+    """One's own account, made through an invitation."""
+
+    username = TextField(label=_("Username"), max_length=150, multiline=False)
+    display_name = TextField(
+        label=_("Name as neighbours know it"), required=False, max_length=150, multiline=False
+    )
+    email = forms.EmailField(label=_("E-mail (optional: for a forgotten password)"), required=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+    password_again = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput, max_length=128
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
 
 
 class HouseholdForm(forms.Form):

@@ -136,3 +136,44 @@ class Bylaws(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id} v{self.version}"
+
+
+class Invitation(models.Model):
+    """An offer to join a community, made by a coordinator, accepted by the person's own act.
+
+    Nobody is added to a community without accepting: a coordinator invites by e-mail or hands
+    over a one-time code (on paper, for people without e-mail); the invitee accepts it while
+    logged in, or creates an account through it. Only a digest of the code is stored.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="invitations")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="invitation"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to {self.community_id}"
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "open"

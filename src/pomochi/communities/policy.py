@@ -138,7 +138,8 @@ RULES: dict[str, Rule] = {
     "household.create": _coordinator,
     "household.update": _coordinator,
     "household.view_private": _sees_household_private,
-    "membership.add": _coordinator,
+    # Nobody is added: a coordinator invites, and the person accepts (communities.invitations).
+    "membership.invite": _coordinator,
     "membership.set_household": _coordinator,
     "membership.grant_coordinator": _not_self(_coordinator_or_committee),
     "membership.grant_committee": _not_self(_committee),

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from pomochi.communities.models import Bylaws, Community, Household, Membership
+from pomochi.communities.models import Bylaws, Community, Household, Invitation, Membership
 
 
 def bylaws_current(*, community: Community) -> Bylaws:
@@ -42,3 +42,16 @@ def membership_in(*, user, community: Community) -> Membership | None:
 
 def households_of(*, community: Community) -> QuerySet[Household]:
     return community.households.order_by("name")
+
+
+def invitations_open(*, community: Community) -> list[Invitation]:
+    """Invitations not yet accepted, withdrawn or expired, newest first."""
+    from django.utils import timezone
+
+    pending = Invitation.objects.filter(
+        community=community,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return list(pending.select_related("household", "created_by__user"))

@@ -7,7 +7,7 @@ import re
 import zoneinfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pomochi.audit.services import audit_append, audit_head_create
@@ -199,31 +199,6 @@ def _check_household(actor: Membership, household: Household | None) -> None:
 
 
 @transaction.atomic
-def membership_add(
-    *, actor: Membership, community: Community, user, household: Household | None = None
-) -> Membership:
-    """Bring a person into the community as a plain member; roles are granted separately."""
-    policy.require(actor, "membership.add", community)
-    _check_household(actor, household)
-    try:
-        with transaction.atomic():
-            membership = Membership.objects.create(
-                user=user, community_id=actor.community_id, household=household
-            )
-    except IntegrityError:
-        raise Conflict(_("%(user)s is already a member here.") % {"user": user}) from None
-    _audit(
-        actor,
-        actor.community_id,
-        "membership.add",
-        membership,
-        _membership_data(membership),
-        household_id=membership.household_id,
-    )
-    return membership
-
-
-@transaction.atomic
 def membership_set_household(
     *, actor: Membership, membership: Membership, household: Household | None
 ) -> Membership:
@@ -340,31 +315,3 @@ def resource_create(
         {"name": name, "unit": unit, "kind": kind, "decimal_places": decimal_places},
     )
     return resource
-
-
-@transaction.atomic
-def member_enrol(
-    *,
-    actor: Membership,
-    community: Community,
-    username: str,
-    email: str,
-    display_name: str = "",
-    household: Household | None = None,
-) -> Membership:
-    """Add a person by name and e-mail, creating their account if they have none yet.
-
-    A new account has no usable password: the person sets one through the e-mailed reset link.
-    """
-    from pomochi.accounts.models import User
-
-    policy.require(actor, "membership.add", community)
-    username = username.strip()
-    if not username:
-        raise InvalidInput(_("Give a username."), field="username")
-    user = User.objects.filter(username__iexact=username).first()
-    if user is None:
-        user = User(username=username, email=email.strip(), display_name=display_name.strip())
-        user.set_unusable_password()
-        user.save()
-    return membership_add(actor=actor, community=community, user=user, household=household)

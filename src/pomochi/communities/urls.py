@@ -4,7 +4,12 @@ from pomochi.communities import views
 
 urlpatterns = [
     path("members/", views.members, name="members"),
-    path("members/add/", views.member_enrol, name="member-add"),
+    path("members/invite/", views.invitations, name="invitations"),
+    path(
+        "members/invite/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
     path("members/<int:membership_id>/roles/", views.member_roles, name="member-roles"),
     path("households/add/", views.household_create, name="household-add"),
     path("households/import/", views.households_import, name="households-import"),

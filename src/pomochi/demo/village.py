@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pomochi.accounts.models import User
+from pomochi.communities.invitations import invitation_accept, invitation_create
 from pomochi.communities.models import (
     Community,
     Household,
@@ -33,7 +34,6 @@ from pomochi.communities.quantities import format_quantity
 from pomochi.communities.services import (
     community_create,
     household_create,
-    membership_add,
     membership_set_household,
     membership_set_roles,
     resource_create,
@@ -371,9 +371,11 @@ class _Builder:
                     actor=self.founder, membership=self.founder, household=household
                 )
             else:
-                m = membership_add(
-                    actor=self.founder, community=self.community, user=user, household=household
+                # As a real village does it: the founder invites, each person accepts.
+                issued = invitation_create(
+                    actor=self.founder, community=self.community, household=household
                 )
+                m = invitation_accept(user=user, code=issued.code)
                 if coordinator or committee:
                     m = membership_set_roles(
                         actor=self.founder,
