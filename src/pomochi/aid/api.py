@@ -593,7 +593,7 @@ def round_out(round_: AllocationRound, membership) -> dict:
         "revision": round_.revision,
         "status": round_.status,
         # Coordinators write the note for the committee; it may name who needs what.
-        "note": round_.note if policy.can(membership, "round.view_shares", round_) else "",
+        "note": round_.note if policy.can(membership, "round.view_notes", round_) else "",
         "created_at": round_.created_at,
         "executed_at": round_.executed_at,
         "totals": TotalsOut(
@@ -623,6 +623,7 @@ def appeal_out(appeal: Appeal) -> AppealOut:
 def round_detail(round_: AllocationRound, membership) -> RoundDetailOut:
     resource = round_.resource
     decisions = list(round_.decisions.filter(revision=round_.revision).order_by("at", "id"))
+    sees_notes = policy.can(membership, "round.view_notes", round_)
     shares = shares_visible_to(actor=membership, round=round_)
     appeals = {a.share_id: a for a in Appeal.objects.filter(share__in=[s.id for s in shares])}
     return RoundDetailOut(
@@ -631,7 +632,12 @@ def round_detail(round_: AllocationRound, membership) -> RoundDetailOut:
         approvals=sum(d.decision == Decision.APPROVE for d in decisions),
         rejections=sum(d.decision == Decision.REJECT for d in decisions),
         decisions=[
-            DecisionOut(member=d.member_id, decision=d.decision, note=d.note, at=d.at)
+            DecisionOut(
+                member=d.member_id,
+                decision=d.decision,
+                note=d.note if sees_notes else "",
+                at=d.at,
+            )
             for d in decisions
         ],
         shares=[

@@ -341,14 +341,27 @@ def round_decide(
                 kind="allocation.approved",
                 params={"resource": round_.resource.name, "pool": round_.pool.name},
             )
+    # Who decided what is the community's to check; the note can name a household and its
+    # situation, so it goes into an entry of its own that only coordinators and the committee
+    # read (as on the round's page).
     audit_append(
         community_id=round_.community_id,
         actor_id=actor.id,
         verb=f"round.{decision}",
         object_type="allocationround",
         object_id=round_.id,
-        data={"revision": round_.revision, "note": note.strip(), "status": round_.status},
+        data={"revision": round_.revision, "status": round_.status},
     )
+    if note.strip():
+        audit_append(
+            community_id=round_.community_id,
+            actor_id=actor.id,
+            verb="round.decision_note",
+            object_type="allocationround",
+            object_id=round_.id,
+            data={"revision": round_.revision, "decision": decision, "note": note.strip()},
+            private=True,
+        )
     return round_
 
 

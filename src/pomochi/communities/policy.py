@@ -172,6 +172,9 @@ RULES: dict[str, Rule] = {
     "round.decide": _committee,
     "round.view": _member,
     "round.view_shares": _coordinator_or_committee,
+    # A round's note and the committee's decision notes can name a household and its situation:
+    # the page, the API and the audit chain (a private entry) all follow this one rule.
+    "round.view_notes": _coordinator_or_committee,
     "share.view": _sees_share,
     "appeal.file": _own_household_of("household_id"),  # target: the share
     "appeal.decide": _committee,

@@ -199,6 +199,7 @@ def _round_page(
     if can_appeal and appeal is None:
         appeal = forms.AppealForm(auto_id="id_appeal_%s")
     sees_all = policy.can(actor, "round.view_shares", round_)
+    sees_notes = policy.can(actor, "round.view_notes", round_)
     decides_appeals = policy.can(actor, "appeal.decide", round_)
     appeals = []
     if sees_all:
@@ -229,6 +230,7 @@ def _round_page(
             ),
             "shares": [(s, share_sentence(s, round_.resource)) for s in shares],
             "sees_all": sees_all,
+            "sees_notes": sees_notes,
             "own_share": own_share,
             "quorum": rules["approval_quorum"],
             "approvals": sum(d.decision == Decision.APPROVE for d in current),
@@ -244,7 +246,7 @@ def _round_page(
             "appeal_form": appeal if can_appeal or _has_errors(appeal) else None,
             "deadline": deadline,
             "appeals": appeals,
-            "history": _history(round_, sees_all),
+            "history": _history(round_, sees_notes),
             "action_error": action_error,
         },
         status=422
