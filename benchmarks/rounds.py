@@ -104,11 +104,11 @@ def _village(n: int) -> dict:
 
     from pomochi.accounts.models import User
     from pomochi.aid.models import Need
+    from pomochi.communities.invitations import invitation_accept, invitation_create
     from pomochi.communities.models import Household, Membership
     from pomochi.communities.services import (
         community_create,
         household_create,
-        membership_add,
         membership_set_roles,
         resource_create,
     )
@@ -119,7 +119,8 @@ def _village(n: int) -> dict:
     community = community_create(slug="village", name="Village", founder=founder)
     olga = community.memberships.get(user=founder)  # coordinator and committee
     made_by = {"actor": olga, "community": community}
-    vera = membership_add(**made_by, user=User.objects.create_user(username="vera", password=None))
+    issued = invitation_create(**made_by)
+    vera = invitation_accept(user=User.objects.create_user(username="vera"), code=issued.code)
     vera = membership_set_roles(actor=olga, membership=vera, committee=True)
     grain = resource_create(**made_by, name="grain", unit="kg", kind="consumable", decimal_places=3)
     granary = pool_create(**made_by, name="Granary", kind=PoolKind.GRANARY)

@@ -16,6 +16,7 @@ from pomochi.aid.rounds import (
 from pomochi.audit.verify import verify_community
 from pomochi.errors import Conflict, InvalidInput, NotAllowed
 from pomochi.ledger.models import Event, Holding
+from pomochi.notify.messages import render
 from pomochi.notify.models import Notification
 
 
@@ -99,7 +100,7 @@ def test_the_quorum_of_the_committee_approves_then_a_coordinator_carries_it_out(
     today = timezone.localdate()
     assert (v.need_sidorovs.state(today), v.need_petrovs.state(today)) == ("met", "partly_met")
     told = Notification.objects.filter(kind="allocation.share", recipient=v.bob).get()
-    assert "you receive 25 kg" in told.params["why"]
+    assert "you receive 25 kg" in render(told.kind, told.params)  # words made when read
     assert verify_community(v.community.id).ok
     with pytest.raises(Conflict, match="already been carried out"):
         round_execute(actor=v.olga, round=round_)

@@ -5,15 +5,19 @@ distributions. Every edit is a new revision; shares and decisions of older revis
 """
 
 import hashlib
+import json
 from datetime import timedelta
+from types import SimpleNamespace
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pomochi import fairshare
+from pomochi.aid import sql
+from pomochi.aid.explain import share_sentence
 from pomochi.aid.models import (
     URGENCY_RANK,
     AllocationRound,
@@ -29,13 +33,13 @@ from pomochi.aid.services import need_met_change, needs_met_change
 from pomochi.audit.chain import canonical_json
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
-from pomochi.communities.models import Membership, ResourceType
+from pomochi.communities.models import Household, Membership, ResourceType
 from pomochi.communities.quantities import format_quantity
 from pomochi.communities.selectors import rules_current
 from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import Holding, Pool
-from pomochi.notify.models import Notification
+from pomochi.notify.messages import register_params
 from pomochi.notify.services import notify_household, notify_members
 
 
@@ -72,35 +76,105 @@ def _explanation(e: fairshare.Explanation) -> dict:
     }
 
 
-def _compute(round_: AllocationRound, needs: list[Need]) -> list[AllocationShare]:
-    """Shares of what each need may still receive (needs annotated by needs_with_receivable)."""
-    asked = np.array([max(0, n.receivable) for n in needs], dtype=np.int64)
-    kwargs = {
-        "ids": np.array([n.household_id for n in needs], dtype=np.int64),
-        "sizes": np.array([n.household.size for n in needs], dtype=np.int64),
-    }
-    if round_.rule == "priority_tiers":
-        kwargs["priorities"] = np.array([priority_of(n) for n in needs], dtype=np.int64)
-    if round_.rule in ("max_min", "equal_per_household", "proportional"):
-        kwargs.pop("sizes")
-    result = fairshare.allocate(round_.rule, asked, round_.quantity, **kwargs)
+def _priority(row) -> int:
+    """priority_of for a row of _check_needs."""
+    vulnerable = (
+        row.household__has_children
+        or row.household__has_elderly
+        or row.household__has_ill_or_disabled
+    )
+    return URGENCY_RANK[row.urgency] * 2 + int(vulnerable)
+
+
+def _explanations(result: fairshare.Allocation) -> list[str]:
+    """Every share's _explanation(result.explain(i)) as JSON text, built from the parts the
+    shares have in common (a round of 10,000 has a handful of distinct caps and tiers)."""
+    dumps = json.dumps
+    head = dumps({"rule": result.rule})[:-1]
+    tail = (
+        f', "shared_total": {dumps(result.total)}, "households": {dumps(result.households)},'
+        f' "handed_out": {dumps(result.handed_out)}, "size": '
+    )
+    caps: dict[tuple[int, int], str] = {}
+
+    def cap(level: int, weight: int) -> str:
+        if (level, weight) not in caps:
+            value = result.levels[level]
+            caps[level, weight] = (
+                "null"
+                if value is None
+                else dumps([(weight * value).numerator, (weight * value).denominator])
+            )
+        return caps[level, weight]
+
+    n = result.households
+    if result.tiers is None:
+        tiers = ["null"] * n
+    else:
+        t = result.tiers
+        facts = [
+            dumps(
+                {
+                    "priority": int(t.priorities[k]),
+                    "households": int(t.households[k]),
+                    "asked": int(t.asked[k]),
+                    "available": int(t.available[k]),
+                    "status": str(t.status[k]),
+                }
+            )
+            for k in range(len(t.priorities))
+        ]
+        tiers = [facts[k] for k in t.tier_of.tolist()]
+    sizes = ["null"] * n if result.sizes is None else [str(x) for x in result.sizes.tolist()]
     return [
-        AllocationShare(
-            round=round_,
-            revision=round_.revision,
-            need=need,
-            household_id=need.household_id,
-            asked=int(asked[i]),
-            share=int(result.shares[i]),
-            explanation=_explanation(result.explain(i)),
+        f'{head}, "asked": {asked}, "share": {share}, "cap": {cap(level, weight)},'
+        f' "capped": {"true" if capped else "false"}{tail}{size}, "tier": {tier}}}'
+        for asked, share, level, weight, capped, size, tier in zip(
+            result.asked.tolist(),
+            result.shares.tolist(),
+            result.level_of.tolist(),
+            result.cap_weights.tolist(),
+            result.capped.tolist(),
+            sizes,
+            tiers,
+            strict=True,
         )
-        for i, need in enumerate(needs)
     ]
 
 
-def _shares_digest(shares: list[AllocationShare]) -> str:
+def _compute(round_: AllocationRound, needs: list) -> list[tuple]:
+    """Shares of what each need may still receive (rows of _check_needs): (need id, household
+    id, asked, share, explanation as JSON text), in the needs' order."""
+    asked = np.array([max(0, n.receivable) for n in needs], dtype=np.int64)
+    kwargs = {
+        "ids": np.array([n.household_id for n in needs], dtype=np.int64),
+        "sizes": np.array([n.household__size for n in needs], dtype=np.int64),
+    }
+    if round_.rule == "priority_tiers":
+        kwargs["priorities"] = np.array([_priority(n) for n in needs], dtype=np.int64)
+    if round_.rule in ("max_min", "equal_per_household", "proportional"):
+        kwargs.pop("sizes")
+    result = fairshare.allocate(round_.rule, asked, round_.quantity, **kwargs)
+    return list(
+        zip(
+            [n.pk for n in needs],
+            kwargs["ids"].tolist(),
+            asked.tolist(),
+            result.shares.tolist(),
+            _explanations(result),
+            strict=True,
+        )
+    )
+
+
+def _shares_save(round_: AllocationRound, shares: list[tuple]) -> None:
+    with connection.cursor() as cursor:
+        sql.shares_insert_many(cursor, round_id=round_.id, revision=round_.revision, rows=shares)
+
+
+def _shares_digest(shares: list[tuple]) -> str:
     """The shares in the chain without naming anyone: a digest the committee can check."""
-    rows = sorted([s.need_id, s.household_id, s.asked, s.share] for s in shares)
+    rows = sorted([need, household, asked, share] for need, household, asked, share, _e in shares)
     return hashlib.sha256(canonical_json(rows).encode()).hexdigest()
 
 
@@ -116,7 +190,7 @@ def _audit(actor: Membership, verb: str, round_: AllocationRound, shares=None) -
     if shares is not None:
         data |= {
             "households": len(shares),
-            "asked": sum(s.asked for s in shares),
+            "asked": sum(row[2] for row in shares),
             "shares_digest": _shares_digest(shares),
         }
     audit_append(
@@ -129,6 +203,24 @@ def _audit(actor: Membership, verb: str, round_: AllocationRound, shares=None) -
     )
 
 
+# What _check_needs reads of each need: what Need.state, the rules and the messages use.
+NEED_FIELDS = (
+    "pk",
+    "household_id",
+    "resource_id",
+    "quantity",
+    "quantity_met",
+    "withdrawn_at",
+    "needed_by",
+    "urgency",
+    "receivable",
+    "household__name",
+    "household__size",
+    "household__has_children",
+    "household__has_elderly",
+    "household__has_ill_or_disabled",
+)
+
 # Work per round is bounded: one allocation over at most this many needs.
 MAX_NEEDS_PER_ROUND = 10_000
 
@@ -138,9 +230,10 @@ def _check_needs(
     resource: ResourceType,
     needs: list[Need | int],
     exclude_round: AllocationRound | None = None,
-) -> list[Need]:
-    """The needs named (objects or ids, each counted once), loaded and locked in one go, with
-    what each may still receive; refused unless all are open needs for this resource, here."""
+) -> list:
+    """The needs named (objects or ids, each counted once), locked, then read in one go with
+    what each may still receive; refused unless all are open needs for this resource, here.
+    Rows (named tuples of NEED_FIELDS) rather than models: a round reads up to 10,000."""
     ids = list(dict.fromkeys(n if isinstance(n, int) else n.pk for n in needs))
     if not ids:
         raise InvalidInput(_("Choose the needs to share among."), field="needs")
@@ -161,8 +254,8 @@ def _check_needs(
         )
     needs = list(
         needs_with_receivable(here, exclude_round=exclude_round)
-        .select_related("household")
         .order_by("household_id")
+        .values_list(*NEED_FIELDS, named=True)
     )
     today = timezone.localdate()
     seen = set()
@@ -173,15 +266,16 @@ def _check_needs(
                 % {"resource": resource.name},
                 field="needs",
             )
-        if need.state(today) not in ("open", "partly_met"):
+        if Need.state(need, today) not in ("open", "partly_met"):
             raise InvalidInput(
-                _("The need of %(household)s is no longer open.") % {"household": need.household},
+                _("The need of %(household)s is no longer open.")
+                % {"household": need.household__name},
                 field="needs",
             )
         if need.household_id in seen:
             raise InvalidInput(
                 _("%(household)s has two needs in this round; keep one.")
-                % {"household": need.household},
+                % {"household": need.household__name},
                 field="needs",
             )
         seen.add(need.household_id)
@@ -245,7 +339,8 @@ def round_open(
         created_at=timezone.now(),
         created_by=actor,
     )
-    shares = AllocationShare.objects.bulk_create(_compute(round_, needs))
+    shares = _compute(round_, needs)
+    _shares_save(round_, shares)
     _audit(actor, "round.open", round_, shares)
     committee = Membership.objects.filter(
         community_id=pool.community_id, is_committee=True, is_active=True
@@ -294,7 +389,8 @@ def round_edit(
     round_.revision += 1
     round_.status = RoundStatus.DRAFT
     round_.save(update_fields=["rule", "quantity", "revision", "status"])
-    shares = AllocationShare.objects.bulk_create(_compute(round_, needs))
+    shares = _compute(round_, needs)
+    _shares_save(round_, shares)
     _audit(actor, "round.edit", round_, shares)
     return round_
 
@@ -398,9 +494,10 @@ def allocation_delivery_reversed(*, actor: Membership, event, reversal) -> None:
     )
 
 
-def _check_still_receivable(round_: AllocationRound, shares: list[AllocationShare]) -> None:
+def _check_still_receivable(round_: AllocationRound, shares: list) -> None:
     """Lock the round's needs, then refuse the whole round if any can no longer take its share
-    (a promise delivered meanwhile, another round carried out): changing nothing."""
+    (a promise delivered meanwhile, another round carried out): changing nothing. The first
+    refused, by household name, is named."""
     needs = Need.objects.filter(
         shares__round=round_, shares__revision=round_.revision, shares__share__gt=0
     )
@@ -408,54 +505,74 @@ def _check_still_receivable(round_: AllocationRound, shares: list[AllocationShar
     receivable = dict(
         needs_with_receivable(needs, exclude_round=round_).values_list("pk", "receivable")
     )
-    for s in sorted(shares, key=lambda s: s.household.name):
-        left = receivable[s.need_id]
-        if s.share > left:
-            raise Conflict(
-                _(
-                    "The need of %(household)s for %(resource)s can now take only %(left)s; "
-                    "cancel this round and open a new one."
-                )
-                % {
-                    "household": s.household,
-                    "resource": round_.resource.name,
-                    "left": format_quantity(max(0, left), resource=round_.resource),
-                }
-            )
+    refused = [s for s in shares if s.share > receivable[s.need_id]]
+    if not refused:
+        return
+    names = dict(
+        Household.objects.filter(pk__in={s.household_id for s in refused}).values_list("pk", "name")
+    )
+    first = min(refused, key=lambda s: names[s.household_id])  # ties: the earlier share
+    raise Conflict(
+        _(
+            "The need of %(household)s for %(resource)s can now take only %(left)s; "
+            "cancel this round and open a new one."
+        )
+        % {
+            "household": names[first.household_id],
+            "resource": round_.resource.name,
+            "left": format_quantity(max(0, receivable[first.need_id]), resource=round_.resource),
+        }
+    )
 
 
-def _notify_shares(round_: AllocationRound, shares: list[AllocationShare]) -> None:
-    """Each household's members told their share and why: one query, one bulk insert."""
-    from pomochi.aid.explain import share_sentence
+def _household(household_id: int, community_id: int) -> Household:
+    """A household as the ledger's batch reads it (its id and community), without a query or
+    Model.__init__ (as ledger.services builds its events)."""
+    household = Household.__new__(Household)
+    household.__dict__.update(id=household_id, community_id=community_id)
+    return household
 
-    resource, now = round_.resource, timezone.now()
-    members: dict[int, list[Membership]] = {}
-    for m in Membership.objects.filter(
-        household_id__in=round_.shares.filter(revision=round_.revision).values("household_id"),
-        is_active=True,
-    ):
-        members.setdefault(m.household_id, []).append(m)
-    rows = []
-    for s in shares:
-        if s.household_id not in members:
-            continue
-        params = {
+
+def _notify_shares(round_: AllocationRound) -> None:
+    """Each household's members told their share and why, in one INSERT … SELECT: the
+    notification keeps the facts (the share's id, amount in the smallest unit, explanation),
+    rendered in the reader's language when read (_share_message)."""
+    resource = round_.resource
+    head = json.dumps(
+        {
             "resource": resource.name,
             "pool": round_.pool.name,
-            "amount": format_quantity(s.share, resource=resource),
-            "why": share_sentence(s, resource),
+            "unit": resource.unit,
+            "decimal_places": resource.decimal_places,
+            "round": round_.id,
         }
-        rows += [
-            Notification(
-                community_id=m.community_id,
-                recipient=m,
-                kind="allocation.share",
-                params=params,
-                created_at=now,
-            )
-            for m in members[s.household_id]
-        ]
-    Notification.objects.bulk_create(rows)
+    )[:-1]
+    with connection.cursor() as cursor:
+        sql.share_notifications_insert(
+            cursor,
+            round_id=round_.id,
+            revision=round_.revision,
+            kind="allocation.share",
+            params_head=head,
+            membership_table=Membership._meta.db_table,
+            created_at=cursor.db.ops.adapt_datetimefield_value(timezone.now()),
+        )
+
+
+def _share_message(params: dict) -> dict:
+    """An allocation.share notification's words from its facts. Rows written before the facts
+    were kept hold the words already ("amount" and "why" as text): they are shown as they are."""
+    if "why" in params:
+        return params
+    unit = SimpleNamespace(unit=params["unit"], decimal_places=params["decimal_places"])
+    share = SimpleNamespace(explanation=params["explanation"])
+    return params | {
+        "amount": format_quantity(params["amount"], resource=unit),
+        "why": share_sentence(share, unit),
+    }
+
+
+register_params("allocation.share", _share_message)
 
 
 @transaction.atomic
@@ -469,23 +586,31 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
         raise Conflict(_("This round has already been carried out."))
     if round_.status != RoundStatus.APPROVED:
         raise Conflict(_("The committee has not approved this round yet."))
-    every = list(
-        round_.shares.filter(revision=round_.revision).select_related("household").order_by("id")
+    current = round_.shares.filter(revision=round_.revision)
+    shares = list(
+        current.filter(share__gt=0)
+        .order_by("id")
+        .values_list("need_id", "household_id", "share", named=True)
     )
-    shares = [s for s in every if s.share > 0]
     _check_still_receivable(round_, shares)
     cause = ledger.Cause("allocation", round_.id)
     if shares:
+        community_id = round_.community_id
         ledger.events_distribute_batch(
             actor=actor,
             pool=round_.pool,
             resource=round_.resource,
             lines=[
-                ledger.Line(household=s.household, quantity=s.share, cause=cause) for s in shares
+                ledger.Line(
+                    household=_household(s.household_id, community_id),
+                    quantity=s.share,
+                    cause=cause,
+                )
+                for s in shares
             ],
             return_events=False,
         )
-        given = round_.shares.filter(revision=round_.revision, share__gt=0)
+        given = current.filter(share__gt=0)
         needs_met_change(
             needs=Need.objects.filter(pk__in=given.values("need_id")),
             by=Subquery(given.filter(need_id=OuterRef("pk")).values("share")[:1]),
@@ -494,7 +619,7 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
     round_.executed_at, round_.executed_by = timezone.now(), actor
     round_.save(update_fields=["status", "executed_at", "executed_by"])
     _audit(actor, "round.execute", round_)
-    _notify_shares(round_, every)
+    _notify_shares(round_)
     return round_
 
 

@@ -1,6 +1,17 @@
 """What each kind of notification says, rendered in the reader's language when it is read."""
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
+
+# kind → a function from the stored facts to the template's words, registered by the app that
+# writes that kind (notify imports no app above it): amounts in the smallest unit become text,
+# an explanation becomes a sentence, in the reader's language.
+_PARAMS: dict[str, Callable[[dict], dict]] = {}
+
+
+def register_params(kind: str, words: Callable[[dict], dict]) -> None:
+    _PARAMS[kind] = words
 
 
 def render(kind: str, params: dict) -> str:
@@ -25,6 +36,7 @@ def render(kind: str, params: dict) -> str:
     if template is None:
         return kind
     try:
-        return template % params
+        words = _PARAMS.get(kind)
+        return template % (words(params) if words else params)
     except (KeyError, TypeError, ValueError):
         return template

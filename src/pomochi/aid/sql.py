@@ -1,0 +1,83 @@
+"""An allocation round's per-share writes in plain SQL, portable between SQLite (≥ 3.35) and
+PostgreSQL, the way ledger/sql.py writes a batch's events.
+
+A round of 10,000 shares spent most of its time building model objects for the shares and the
+notifications, not in the statements (benchmarks/rounds.py). The same tests cover this module as
+the rest of the rounds.
+"""
+
+from pomochi.aid.models import AllocationShare
+from pomochi.notify.models import Notification
+
+SHARES = AllocationShare._meta.db_table
+NOTIFICATIONS = Notification._meta.db_table
+
+
+def _json_type(cursor) -> str:
+    """The column type of a JSONField here (jsonb on PostgreSQL, text on SQLite): what a VALUES
+    row's text is cast to, as VALUES columns carry no type of their own."""
+    return cursor.db.data_types["JSONField"]
+
+
+def shares_insert_many(
+    cursor, *, round_id: int, revision: int, rows: list[tuple], chunk: int = 1000
+) -> None:
+    """Insert a revision's shares: rows of (need id, household id, asked, share, explanation as
+    JSON text). The round and revision are sent once per statement, the rest once per row."""
+    json_type = _json_type(cursor)
+    row_marks = "(%s, %s, %s, %s, %s)"
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        cursor.execute(
+            f"INSERT INTO {SHARES} (round_id, revision, need_id, household_id, asked, share,"
+            " explanation) SELECT %s, %s, CAST(v.column1 AS BIGINT), CAST(v.column2 AS BIGINT),"
+            " CAST(v.column3 AS BIGINT), CAST(v.column4 AS BIGINT),"
+            f" CAST(v.column5 AS {json_type})"
+            f" FROM (VALUES {', '.join([row_marks] * len(part))}) AS v",
+            [round_id, revision, *(value for row in part for value in row)],
+        )
+
+
+def share_notifications_insert(
+    cursor,
+    *,
+    round_id: int,
+    revision: int,
+    kind: str,
+    params_head: str,
+    membership_table: str,
+    created_at,
+) -> None:
+    """One notification per active member of each household with a share in this revision, in
+    one INSERT … SELECT: its params are `params_head` (a JSON object's text without its closing
+    brace, e.g. '{"pool": "Granary"') followed by the share's id, amount and explanation."""
+    text = "CAST(%s AS TEXT)"
+    params = " || ".join(
+        [
+            text,
+            "CAST(s.id AS TEXT)",
+            text,
+            "CAST(s.share AS TEXT)",
+            text,
+            "CAST(s.explanation AS TEXT)",
+            text,
+        ]
+    )
+    cursor.execute(
+        f"INSERT INTO {NOTIFICATIONS} (community_id, recipient_id, kind, params, url, created_at)"
+        f" SELECT m.community_id, m.id, %s, CAST({params} AS {_json_type(cursor)}), '', %s"
+        f" FROM {SHARES} s JOIN {membership_table} m ON m.household_id = s.household_id"
+        " WHERE s.round_id = %s AND s.revision = %s AND m.is_active = %s"
+        " ORDER BY s.id, m.id",
+        [
+            kind,
+            params_head + ', "share": ',
+            ', "amount": ',
+            ', "explanation": ',
+            "}",
+            created_at,
+            round_id,
+            revision,
+            True,
+        ],
+    )
