@@ -157,22 +157,26 @@ def test_tokens_made_before_the_migration_keep_working_for_90_days(transactional
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    before = [("accounts", "0003_drop_login_failure")]
+    after = [("accounts", "0004_token_expiry_and_scope")]
     executor = MigrationExecutor(connection)
-    target = [("accounts", "0003_drop_login_failure")]
+    latest = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "accounts"]
     try:
-        executor.migrate(target)
-        old_apps = executor.loader.project_state(target).apps
+        executor.migrate(before)
+        old_apps = executor.loader.project_state(before).apps
         OldUser = old_apps.get_model("accounts", "User")
         OldToken = old_apps.get_model("accounts", "ApiToken")
         owner = OldUser.objects.create(username="old-timer")
         OldToken.objects.create(user=owner, name="old", prefix="pmc_x", token_hash="0" * 64)
         executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    finally:
-        MigrationExecutor(connection).migrate(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        executor.migrate(after)
+        token = (
+            MigrationExecutor(connection)
+            .loader.project_state(after)
+            .apps.get_model("accounts", "ApiToken")
+            .objects.get(name="old")
         )
-    token = ApiToken.objects.get(name="old")
+    finally:
+        MigrationExecutor(connection).migrate(latest)
     assert token.scope == "write"
     assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
