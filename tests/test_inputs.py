@@ -123,6 +123,16 @@ def world(stocked_village):
         due_on=timezone.localdate() + timedelta(days=3),
         need=v.need_petrovs,
     )
+    # alice matches bob's labour to the Sidorovs: proposed to the Petrovs, not yet owed
+    v.proposed = commitment_make(
+        actor=v.alice,
+        community=v.community,
+        receiver=v.sidorovs,
+        giver_household=v.petrovs,
+        resource=v.labour,
+        quantity=100,
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
     done = rounds.round_open(
         actor=v.alice,
         pool=v.granary,
@@ -226,6 +236,16 @@ CASES = {
         v.bob,
         {"commitment_id": v.commitment.id},
         {"quantity": "1"},
+    ),
+    "POST /api/v1/communities/{slug}/commitments/{commitment_id}/acceptance": lambda v: (
+        v.bob,
+        {"commitment_id": v.proposed.id},
+        {},
+    ),
+    "POST /api/v1/communities/{slug}/commitments/{commitment_id}/decline": lambda v: (
+        v.bob,
+        {"commitment_id": v.proposed.id},
+        {"reason": "we are away that week"},
     ),
     "POST /api/v1/communities/{slug}/commitments/{commitment_id}/fail": lambda v: (
         v.alice,
@@ -363,6 +383,7 @@ AID_TEXTS = [
     ("POST /api/v1/communities/{slug}/offers", "note"),
     ("POST /api/v1/communities/{slug}/offers", "skill"),
     ("POST /api/v1/communities/{slug}/commitments/{commitment_id}/fail", "reason"),
+    ("POST /api/v1/communities/{slug}/commitments/{commitment_id}/decline", "reason"),
     ("POST /api/v1/communities/{slug}/rounds", "note"),
     ("POST /api/v1/communities/{slug}/rounds/{round_id}/decisions", "note"),
     ("POST /api/v1/communities/{slug}/shares/{share_id}/appeals", "reason"),

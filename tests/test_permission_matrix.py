@@ -479,6 +479,16 @@ def build_aid_world(v, h):
         )
         for household, need_ in ((v.petrovs, None), (v.sidorovs, v.need_sidorovs))
     )
+    # alice asks the Petrovs (bob) to give the Sidorovs an hour: proposed, owed only if accepted
+    v.promise_proposed = commitment_make(
+        actor=v.alice,
+        community=v.community,
+        receiver=v.sidorovs,
+        giver_household=v.petrovs,
+        resource=v.labour,
+        quantity=100,
+        due_on=due,
+    )
     v.round = round_open(
         actor=v.alice,
         pool=v.granary,
@@ -704,6 +714,22 @@ def aid_web_routes() -> list[Route]:
             data=EMPTY,
             variant="empty",
         ),
+        # A proposed promise: the giver household (bob) answers; a coordinator may withdraw it.
+        post405("promise-accept", promise("promise_proposed")),
+        Route(
+            "promise-accept",
+            page(302, allowed=("member",)),
+            kwargs=promise("promise_proposed"),
+            method="POST",
+        ),
+        post405("promise-decline", promise("promise_proposed")),
+        Route(
+            "promise-decline",
+            page(302, allowed=("member", "coordinator")),
+            kwargs=promise("promise_proposed"),
+            method="POST",
+            data={"reason": "away that week"},
+        ),
         post405("promise-fail", promise("promise_petrovs")),
         Route(
             "promise-fail",
@@ -905,10 +931,11 @@ def api_needs_by_policy(response, w, role):
 
 
 def api_commitments_by_policy(response, w, role):
-    """Bob lists the promises his household gives or receives; the others see every one."""
+    """Bob lists the promises his household gives or receives (and the one asked of it); the
+    others see every one."""
     found = {c["id"]: c for c in response.json()}
     if role == "member":
-        assert set(found) == {w.promise_petrovs.id}
+        assert set(found) == {w.promise_petrovs.id, w.promise_proposed.id}
         for c in found.values():
             assert w.petrovs.id in (c["receiver_household"], c["giver_household"])
     else:
@@ -1109,9 +1136,10 @@ def aid_api_routes() -> list[Route]:
             body={"quantity": "0.5"},
             variant="to bob",
         ),
+        # bob may not see the Sidorovs' promise: it is not found, as if it did not exist.
         act(
             "post_fulfilment",
-            api(201, member=403, committee=403),
+            api(201, member=404, committee=403),
             promise("promise_sidorovs"),
             body={"quantity": "0.5"},
             variant="to another household",
@@ -1124,6 +1152,20 @@ def aid_api_routes() -> list[Route]:
             body={"excused": True, "reason": "the giver fell ill"},
         ),
         act("fail_commitment", empty, promise("promise_petrovs"), variant="empty"),
+        act("accept_commitment", api(allowed=("member",)), promise("promise_proposed")),
+        act(
+            "decline_commitment",
+            api(allowed=("member", "coordinator")),
+            promise("promise_proposed"),
+            body={"reason": "away that week"},
+        ),
+        act(
+            "decline_commitment",
+            api(404, coordinator=409, committee=403),
+            promise("promise_sidorovs"),
+            body={"reason": "x"},
+            variant="a promise from a store",
+        ),
         # --- rounds: totals for all, shares by share.view -----------------------------------
         act("list_rounds", api(), method="GET", check=api_rounds_totals_only),
         act(

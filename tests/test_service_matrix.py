@@ -134,6 +134,16 @@ def cases(v):
             lambda a, p: services.commitment_fulfil(actor=a, commitment=p, quantity=1_000),
             COORDINATORS | {"bob"},  # the receiving household confirms
         ),
+        "commitment_accept": (
+            lambda v: promise(v, v.sidorovs, giver_household=v.petrovs),
+            lambda a, p: services.commitment_accept(actor=a, commitment=p),
+            {"bob"},  # the giver household alone: the Petrovs are online
+        ),
+        "commitment_decline": (
+            lambda v: promise(v, v.sidorovs, giver_household=v.petrovs),
+            lambda a, p: services.commitment_decline(actor=a, commitment=p, reason="no"),
+            COORDINATORS | {"bob"},  # bob declines; a coordinator withdraws the proposal
+        ),
         "commitment_fail": (
             lambda v: promise(v, v.sidorovs, giver_pool=v.granary, need=v.need_sidorovs),
             lambda a, p: services.commitment_fail(
@@ -233,6 +243,8 @@ CASE_NAMES = [
     "commitment_make",
     "commitment_fulfil",
     "commitment_fail",
+    "commitment_accept",
+    "commitment_decline",
     "round_open",
     "round_edit",
     "round_cancel",

@@ -4,7 +4,13 @@ import pytest
 from django.utils import timezone
 
 from pomochi.aid.models import Commitment
-from pomochi.aid.services import commitment_fail, commitment_fulfil, commitment_make, offer_post
+from pomochi.aid.services import (
+    commitment_accept,
+    commitment_fail,
+    commitment_fulfil,
+    commitment_make,
+    offer_post,
+)
 from pomochi.audit.verify import verify_community
 from pomochi.errors import Conflict, InvalidInput, NotAllowed
 from pomochi.ledger.models import Event, Holding
@@ -73,6 +79,8 @@ def test_hours_promised_are_recorded_as_work(needy_village):
         quantity=300,
         due_on=soon(),
     )
+    # The Sidorovs have nobody online: alice records their yes, given in person.
+    commitment_accept(actor=v.alice, commitment=c)
     commitment_fulfil(actor=v.bob, commitment=c, quantity=300)
     assert Event.objects.get(cause_id=c.id, cause_type="commitment").action == "work"
 
@@ -138,8 +146,8 @@ def test_plain_members_do_not_make_promises_unless_the_bylaws_allow(needy_villag
     v = needy_village
     args = {
         "community": v.community,
-        "receiver": v.petrovs,
-        "giver_household": v.ivanovs,
+        "receiver": v.sidorovs,
+        "giver_household": v.petrovs,
         "resource": v.potatoes,
         "quantity": 10,
         "due_on": soon(),
@@ -152,9 +160,12 @@ def test_plain_members_do_not_make_promises_unless_the_bylaws_allow(needy_villag
         rules=default_rules() | {"households_commit_directly": True},
         reason="trust",
     )
-    assert commitment_make(actor=v.bob, **args).created_by == v.bob
-    with pytest.raises(NotAllowed):  # a third household still cannot
-        commitment_make(actor=v.bob, **(args | {"receiver": v.sidorovs}))
+    own = commitment_make(actor=v.bob, **args)  # from his own household: owed at once
+    assert own.created_by == v.bob and own.accepted_at is not None
+    with pytest.raises(NotAllowed):  # never in another household's name, even to himself
+        commitment_make(
+            actor=v.bob, **(args | {"receiver": v.petrovs, "giver_household": v.ivanovs})
+        )
 
 
 def test_a_promise_from_an_offer_uses_it_up(needy_village):

@@ -198,33 +198,44 @@ def test_a_plain_member_is_not_offered_to_make_promises(client, needy_village):
     assert not Commitment.objects.exists()
 
 
-def test_households_may_promise_directly_when_the_bylaws_allow(client, needy_village):
+def test_households_may_promise_directly_but_only_from_themselves(client, needy_village):
+    """With the bylaws' households_commit_directly, a household promises from its own offer; a
+    receiving household can never name another household as the giver of a promise to itself."""
     from pomochi.communities.selectors import bylaws_current
     from pomochi.communities.services import bylaws_change
 
     v = needy_village
-    rules = bylaws_current(community=v.community).rules | {"households_commit_directly": True}
+    rules = bylaws_current(community=v.community).rules | {
+        "households_commit_directly": True,
+        "privacy": {"needs_visible_to_members": True, "receivers_visible_to_members": False},
+    }
     bylaws_change(actor=v.vera, community=v.community, rules=rules, reason="trust neighbours")
-    offer = offer_post(
+    theirs = offer_post(
         actor=v.alice, community=v.community, household=v.ivanovs, resource=v.grain, quantity=5_000
     )
+    mine = offer_post(
+        actor=v.bob, community=v.community, household=v.petrovs, resource=v.grain, quantity=5_000
+    )
     client.force_login(v.bob.user)
-    matches = client.get(url("need", v.need_petrovs.id)).context["matches"]
-    forms = {m.offer.id if m.offer else None: form for m, form in matches}
-    assert forms[offer.id] is not None
+    forms = {
+        m.offer.id if m.offer else None: form
+        for m, form in client.get(url("need", v.need_petrovs.id)).context["matches"]
+    }
+    assert forms[theirs.id] is None  # the Ivanovs' offer is theirs to promise
     assert forms[None] is None  # the granary's stock is the coordinators' to promise
     response = client.post(
         url("need-promise", v.need_petrovs.id),
-        {"pool": v.granary.id, "quantity": "30", "due_on": soon().isoformat()},
+        {"offer": theirs.id, "quantity": "5", "due_on": soon().isoformat()},
     )
-    assert response.status_code == 403
+    assert response.status_code == 403 and not Commitment.objects.exists()
     response = client.post(
-        url("need-promise", v.need_petrovs.id),
-        {"offer": offer.id, "quantity": "5", "due_on": soon().isoformat()},
+        url("need-promise", v.need_sidorovs.id),
+        {"offer": mine.id, "quantity": "5", "due_on": soon().isoformat()},
     )
     assert response.status_code == 302
     c = Commitment.objects.get()
-    assert (c.giver_household, c.offer, c.quantity) == (v.ivanovs, offer, 5_000)
+    assert (c.giver_household, c.receiver_household, c.quantity) == (v.petrovs, v.sidorovs, 5_000)
+    assert c.accepted_at is not None
 
 
 def test_a_coordinator_turns_a_match_into_a_promise_and_bob_confirms_the_delivery(

@@ -4,6 +4,7 @@ the web. Quantities in bodies are decimal text in the resource's unit, as in the
 from datetime import date, datetime
 from typing import Literal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -400,8 +401,24 @@ def commitment_out(c: Commitment, today: date | None = None) -> CommitmentOut:
     )
 
 
-def _commitment(community, commitment_id: int) -> Commitment:
-    return get_in_community(Commitment.objects.select_related("resource"), community, commitment_id)
+def _commitment(community, membership, commitment_id: int) -> Commitment:
+    """A promise named in the path; one the caller may not see is not found, like one that
+    does not exist (its existence would tell who helps whom)."""
+    commitment = get_in_community(
+        Commitment.objects.select_related("resource"), community, commitment_id
+    )
+    if not policy.can(membership, "commitment.view", commitment):
+        raise Http404
+    return commitment
+
+
+def _need_named(community, membership, pk: int | None) -> Need | None:
+    """A need named in a body: one the caller may not see reads exactly as one that does not
+    exist, before anything about it (its household, resource, what is left) can be told."""
+    need = in_community(Need, community, pk, field="need")
+    if need is not None and not policy.can(membership, "need.view", need):
+        return in_community(Need, community, -1, field="need")  # the same refusal, word for word
+    return need
 
 
 @router.get("/communities/{slug}/commitments", response=responses(READ, list[CommitmentOut]))
@@ -431,7 +448,7 @@ def make_commitment(request, slug: str, body: CommitmentIn):
             Household, community, body.giver_household, field="giver_household"
         ),
         giver_pool=in_community(Pool, community, body.giver_pool, field="giver_pool"),
-        need=in_community(Need, community, body.need, field="need"),
+        need=_need_named(community, membership, body.need),
         offer=in_community(Offer, community, body.offer, field="offer"),
     )
     return Status(201, commitment_out(commitment))
@@ -451,7 +468,7 @@ def post_fulfilment(
     """A delivery against the promise, confirmed by the receiving household (or a coordinator);
     a retry with the same Idempotency-Key is recorded once."""
     community, membership = caller(request, slug)
-    commitment = _commitment(community, commitment_id)
+    commitment = _commitment(community, membership, commitment_id)
     commitment = services.commitment_fulfil(
         actor=membership,
         commitment=commitment,
@@ -469,8 +486,40 @@ def fail_commitment(request, slug: str, commitment_id: int, body: FailureIn):
     community, membership = caller(request, slug)
     commitment = services.commitment_fail(
         actor=membership,
-        commitment=_commitment(community, commitment_id),
+        commitment=_commitment(community, membership, commitment_id),
         excused=body.excused,
+        reason=body.reason,
+    )
+    return commitment_out(commitment)
+
+
+@router.post(
+    "/communities/{slug}/commitments/{commitment_id}/acceptance",
+    response=responses(CHANGED, CommitmentOut),
+)
+def accept_commitment(request, slug: str, commitment_id: int):
+    """The giver household accepts a promise proposed in its name: from now on it is owed."""
+    community, membership = caller(request, slug)
+    commitment = services.commitment_accept(
+        actor=membership, commitment=_commitment(community, membership, commitment_id)
+    )
+    return commitment_out(commitment)
+
+
+class DeclineIn(Schema):
+    reason: Note = ""
+
+
+@router.post(
+    "/communities/{slug}/commitments/{commitment_id}/decline",
+    response=responses(CHANGED, CommitmentOut),
+)
+def decline_commitment(request, slug: str, commitment_id: int, body: DeclineIn):
+    """The giver household declines a proposed promise, or a coordinator withdraws it."""
+    community, membership = caller(request, slug)
+    commitment = services.commitment_decline(
+        actor=membership,
+        commitment=_commitment(community, membership, commitment_id),
         reason=body.reason,
     )
     return commitment_out(commitment)

@@ -131,6 +131,10 @@ class FulfilForm(RecordForm):
         return super().clean()
 
 
+class DeclineForm(forms.Form):
+    reason = reason_field(required=False)
+
+
 class FailForm(forms.Form):
     excused = forms.TypedChoiceField(
         choices=[("0", _("broken")), ("1", _("excused"))], coerce=lambda v: v == "1"

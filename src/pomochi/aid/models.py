@@ -114,7 +114,12 @@ class Commitment(models.Model):
     """A promise: who delivers what to whom by when. Its fate, once recorded, never changes:
     it is the raw material of reliability (and an excused failure never counts against anyone).
     The one exception: a promise closed as kept by a delivery that is then reversed as a
-    mistake is open again (the audit chain keeps both)."""
+    mistake is open again (the audit chain keeps both).
+
+    Nobody is made to owe a promise: one made on a household's behalf (a coordinator matching
+    its offer) is *proposed* until that household accepts it; only an accepted promise is owed,
+    delivered, overdue or broken. A store's promise, or one a household makes from itself, is
+    accepted when made. A declined (or withdrawn) proposal is closed and owes nothing."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="commitments")
     need = models.ForeignKey(
@@ -144,6 +149,13 @@ class Commitment(models.Model):
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     fate_note = models.TextField(blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The giver household has no member online: a coordinator recorded its answer in person.
+    answered_in_person = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("commitment")
@@ -166,7 +178,16 @@ class Commitment(models.Model):
     def remaining(self) -> int:
         return max(0, self.quantity - self.quantity_fulfilled)
 
+    @property
+    def is_owed(self) -> bool:
+        """Accepted by the giver and not closed: deliveries may be confirmed against it."""
+        return self.accepted_at is not None and not self.fate
+
     def state(self, today: date) -> str:
+        if self.declined_at:
+            return "declined"
+        if self.accepted_at is None:
+            return "unanswered" if self.due_on < today else "proposed"
         if self.fate:
             return self.fate
         if self.due_on < today:

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pomochi.aid.models import Commitment, Reminder
+from pomochi.aid.selectors import OWED
 from pomochi.communities.quantities import format_quantity
 from pomochi.notify.services import notify_household, notify_members
 
@@ -15,7 +16,7 @@ def reminders_send(*, today: date | None = None) -> int:
     ticks running at once (cron overlapping a --loop) cannot send the same reminder twice.
     """
     today = today or timezone.localdate()
-    overdue = Commitment.objects.filter(fate="", due_on__lt=today).select_related(
+    overdue = Commitment.objects.filter(OWED, due_on__lt=today).select_related(
         "giver_household", "giver_pool", "resource"
     )
     sent = 0

@@ -75,6 +75,18 @@ class Match:
 OPEN_ROUNDS = (RoundStatus.DRAFT, RoundStatus.APPROVED)
 
 
+# A promise is owed once its giver accepted it, until its fate is recorded.
+OWED = Q(fate="", accepted_at__isnull=False, declined_at__isnull=True)
+
+
+def reserving(today: date | None = None) -> Q:
+    """Promises that hold part of a need: owed ones, and proposals still awaiting an answer (so
+    two coordinators cannot propose the same kilogram twice)."""
+    today = today or timezone.localdate()
+    waiting = Q(fate="", accepted_at__isnull=True, declined_at__isnull=True, due_on__gte=today)
+    return OWED | waiting
+
+
 def needs_with_receivable(
     needs: QuerySet[Need], *, exclude_round: AllocationRound | None = None
 ) -> QuerySet[Need]:
@@ -85,7 +97,7 @@ def needs_with_receivable(
     computed or carried out). Below 0 only where older records over-promised a need.
     """
     promised = (
-        Commitment.objects.filter(need=OuterRef("pk"), fate="")
+        Commitment.objects.filter(reserving(), need=OuterRef("pk"))
         .values("need")
         .annotate(owed=Sum(F("quantity") - F("quantity_fulfilled")))
         .values("owed")
@@ -185,7 +197,7 @@ def matches_for_need(*, need: Need, today: date | None = None) -> list[Match]:
 def commitments_overdue(*, community: Community, today: date | None = None) -> QuerySet[Commitment]:
     today = today or timezone.localdate()
     return (
-        Commitment.objects.filter(community=community, fate="", due_on__lt=today)
+        Commitment.objects.filter(OWED, community=community, due_on__lt=today)
         .select_related("giver_household", "giver_pool", "receiver_household", "resource")
         .order_by("due_on", "id")
     )
@@ -216,7 +228,7 @@ def commitments_visible_to(
     if actor.household_id is None:
         return Commitment.objects.none()
     found = commitments_of_household(household=actor.household)
-    return found.filter(fate="", due_on__lt=today) if overdue else found
+    return found.filter(OWED, due_on__lt=today) if overdue else found
 
 
 def commitments_of_household(*, household: Household) -> QuerySet[Commitment]:

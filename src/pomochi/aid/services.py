@@ -19,7 +19,8 @@ from pomochi.communities.quantities import format_quantity
 from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import IdempotencyRecord, Pool
-from pomochi.notify.services import notify_household
+from pomochi.notify.services import notify_household, notify_members
+from pomochi.text import NOTE_LENGTH, TextInvalid, text_clean
 
 
 class _Unchanged:
@@ -277,6 +278,7 @@ def _commitment_data(c: Commitment) -> dict:
         "fulfilled": c.quantity_fulfilled,
         "fate": c.fate,
         "fate_note": c.fate_note,
+        "accepted": c.accepted_at is not None,
     }
 
 
@@ -305,7 +307,12 @@ def commitment_make(
     need: Need | None = None,
     offer: Offer | None = None,
 ) -> Commitment:
-    """Turn a match into a promise: goods from a household or a pool, or hours of labour."""
+    """Turn a match into a promise: goods from a household or a pool, or hours of labour.
+
+    A promise in a household's name made by someone of another household (a coordinator
+    matching its offer) is only proposed: that household is asked, and owes nothing until it
+    accepts (commitment_accept). From a store, or from one's own household, it is owed at once.
+    """
     policy.require(
         actor,
         "commitment.make",
@@ -360,6 +367,8 @@ def commitment_make(
             )
         offer.quantity_committed += quantity
         offer.save(update_fields=["quantity_committed"])
+    now = timezone.now()
+    own = giver_pool is not None or actor.household_id == giver_household.id
     commitment = Commitment.objects.create(
         community=community,
         need=need,
@@ -370,14 +379,97 @@ def commitment_make(
         resource=resource,
         quantity=quantity,
         due_on=due_on,
-        created_at=timezone.now(),
+        created_at=now,
         created_by=actor,
+        accepted_at=now if own else None,
+        answered_by=actor if own else None,
     )
     _audit(actor, "commitment.make", commitment, _commitment_data(commitment), receiver.id)
     notice = _notice(commitment)
-    notify_household(household=receiver, kind="commitment.made", params=notice)
-    if giver_household is not None:
-        notify_household(household=giver_household, kind="commitment.made", params=notice)
+    if own:
+        notify_household(household=receiver, kind="commitment.made", params=notice)
+        if giver_household is not None:
+            notify_household(household=giver_household, kind="commitment.made", params=notice)
+    else:
+        notify_household(household=giver_household, kind="commitment.proposed", params=notice)
+    return commitment
+
+
+def _proposal_locked(commitment: Commitment) -> Commitment:
+    """The promise, locked, if it still awaits its giver's answer; Conflict otherwise."""
+    locked = (
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("resource", "giver_household", "giver_pool", "receiver_household")
+        .get(pk=commitment.pk)
+    )
+    if locked.state(timezone.localdate()) != "proposed":
+        raise Conflict(_("This promise is not waiting for an answer."))
+    return locked
+
+
+@transaction.atomic
+def commitment_accept(*, actor: Membership, commitment: Commitment) -> Commitment:
+    """The giver household agrees to a promise proposed in its name: from now on it is owed."""
+    policy.require(actor, "commitment.answer", commitment)
+    commitment = _proposal_locked(commitment)
+    commitment.accepted_at = timezone.now()
+    commitment.answered_by = actor
+    commitment.answered_in_person = actor.household_id != commitment.giver_household_id
+    commitment.save(update_fields=["accepted_at", "answered_by", "answered_in_person"])
+    _audit(
+        actor,
+        "commitment.accept",
+        commitment,
+        {"accepted": True, "in_person": commitment.answered_in_person},
+        commitment.receiver_household_id,
+    )
+    notice = _notice(commitment)
+    notify_household(household=commitment.receiver_household, kind="commitment.made", params=notice)
+    notify_members(memberships=[commitment.created_by], kind="commitment.accepted", params=notice)
+    return commitment
+
+
+@transaction.atomic
+def commitment_decline(
+    *, actor: Membership, commitment: Commitment, reason: str = ""
+) -> Commitment:
+    """The giver household says no to a proposed promise, or a coordinator takes the proposal
+    back. Nothing is owed; what it held of the need and the offer is free again."""
+    if not (
+        policy.can(actor, "commitment.answer", commitment)
+        or policy.can(actor, "commitment.withdraw", commitment)
+    ):
+        policy.require(actor, "commitment.answer", commitment)
+    commitment = _proposal_locked(commitment)
+    try:
+        reason = text_clean(reason, max_length=NOTE_LENGTH)
+    except TextInvalid as exc:
+        raise InvalidInput(exc.message, field="reason") from None
+    commitment.declined_at = timezone.now()
+    commitment.answered_by = actor
+    commitment.answered_in_person = (
+        policy.can(actor, "commitment.answer", commitment)
+        and actor.household_id != commitment.giver_household_id
+    )
+    commitment.fate_note = reason
+    commitment.save(update_fields=["declined_at", "answered_by", "answered_in_person", "fate_note"])
+    if commitment.offer_id is not None:
+        offer = Offer.objects.select_for_update(of=("self",)).get(pk=commitment.offer_id)
+        offer.quantity_committed = max(0, offer.quantity_committed - commitment.quantity)
+        offer.save(update_fields=["quantity_committed"])
+    by_giver = actor.household_id == commitment.giver_household_id
+    _audit(
+        actor,
+        "commitment.decline"
+        if by_giver or commitment.answered_in_person
+        else "commitment.withdraw",
+        commitment,
+        {"declined": True, "reason": reason, "in_person": commitment.answered_in_person},
+        commitment.receiver_household_id,
+    )
+    notify_members(
+        memberships=[commitment.created_by], kind="commitment.declined", params=_notice(commitment)
+    )
     return commitment
 
 
@@ -393,6 +485,8 @@ def commitment_fulfil(
         .select_related("resource", "giver_pool", "giver_household", "receiver_household")
         .get(pk=commitment.pk)
     )
+    if commitment.accepted_at is None or commitment.declined_at is not None:
+        raise Conflict(_("This promise was not accepted by its giver: nothing is owed on it."))
     # The aid policy (commitment.fulfil) has authorised this delivery; the ledger records it
     # against the promise, in the confirming member's name.
     goods = commitment.resource.kind != ResourceKind.LABOUR
@@ -523,6 +617,10 @@ def commitment_fail(
     need themselves): an excused failure never counts against the giver."""
     policy.require(actor, "commitment.fail", commitment)
     commitment = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
+    if commitment.accepted_at is None or commitment.declined_at is not None:
+        raise Conflict(
+            _("This promise was never accepted, so it cannot be broken; withdraw it instead.")
+        )
     if commitment.fate:
         raise Conflict(
             _("This promise is closed (%(fate)s); its fate is never rewritten.")

@@ -110,13 +110,30 @@ def _sees_commitment(actor, commitment) -> bool:
 
 
 def _makes_commitment(actor, proposal) -> bool:
-    """Coordinators; or, where the bylaws allow it, either of the two households concerned."""
+    """Coordinators (a promise on a household's behalf is only proposed to it); or, where the
+    bylaws allow it, a household promising from itself — never in another household's name."""
     if actor.is_coordinator:
         return True
     if proposal.giver_household_id is None:
         return False  # a store's stock is promised by those who may hand it out
-    parties = {proposal.giver_household_id, proposal.receiver_household_id} - {None}
-    return actor.household_id in parties and _rules(actor)["households_commit_directly"]
+    return (
+        actor.household_id is not None
+        and actor.household_id == proposal.giver_household_id
+        and _rules(actor)["households_commit_directly"]
+    )
+
+
+def _answers_commitment(actor, commitment) -> bool:
+    """The giver household accepts or declines a promise proposed in its name. For a household
+    with nobody online a coordinator records its answer, given in person."""
+    giver = commitment.giver_household_id
+    if giver is None:
+        return False
+    if actor.household_id == giver:
+        return True
+    return actor.is_coordinator and not Membership.objects.filter(
+        household_id=giver, is_active=True
+    ).exists()
 
 
 def _reads_audit_payload(actor, entry) -> bool:
@@ -164,6 +181,10 @@ RULES: dict[str, Rule] = {
     "commitment.view": _sees_commitment,
     # The receiving household confirms a delivery, as with work: nobody credits themselves.
     "commitment.fulfil": _own_household_of("receiver_household_id"),
+    # Only the giver household consents to owe (see _answers_commitment).
+    "commitment.answer": _answers_commitment,
+    # Coordinators may take back a proposal nobody has answered.
+    "commitment.withdraw": _coordinator,
     "commitment.fail": _coordinator,
     "commitment.list_overdue": _coordinator_or_committee,
     "round.open": _coordinator,

@@ -20,6 +20,17 @@ def render(kind: str, params: dict) -> str:
         "commitment.made": _(
             "%(giver)s promised %(amount)s of %(resource)s to %(receiver)s by %(due)s."
         ),
+        "commitment.proposed": _(
+            "You are asked to promise %(amount)s of %(resource)s to %(receiver)s by %(due)s: "
+            "accept or decline it."
+        ),
+        "commitment.accepted": _(
+            "%(giver)s accepted to give %(amount)s of %(resource)s to %(receiver)s by %(due)s."
+        ),
+        "commitment.declined": _(
+            "The proposed promise of %(amount)s of %(resource)s from %(giver)s to %(receiver)s "
+            "was declined or withdrawn."
+        ),
         "commitment.due": _("Your promise of %(amount)s of %(resource)s was due on %(due)s."),
         "commitment.fulfilled": _("%(amount)s of %(resource)s was delivered as promised."),
         "allocation.share": _("Your share of %(resource)s from %(pool)s: %(amount)s. %(why)s"),

@@ -20,6 +20,9 @@ STATES = {
     "late": gettext_lazy("kept late"),
     "broken": gettext_lazy("broken"),
     "excused": gettext_lazy("excused"),
+    "proposed": gettext_lazy("proposed: waiting for the giver's answer"),
+    "unanswered": gettext_lazy("never answered"),
+    "declined": gettext_lazy("declined"),
 }
 
 

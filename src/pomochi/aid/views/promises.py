@@ -49,10 +49,15 @@ def _commitment(community, commitment_id: int) -> Commitment:
     )
 
 
-def _promise_page(request, community, commitment, *, fulfil=None, fail=None):
+def _promise_page(request, community, commitment, *, fulfil=None, fail=None, decline=None):
     actor = request.membership
     today = timezone.localdate()
-    open_ = not commitment.fate
+    waiting = commitment.state(today) == "proposed"
+    answers = waiting and policy.can(actor, "commitment.answer", commitment)
+    withdraws = waiting and not answers and policy.can(actor, "commitment.withdraw", commitment)
+    if decline is None and (answers or withdraws):
+        decline = forms.DeclineForm()
+    open_ = commitment.is_owed
     if fulfil is None and open_ and policy.can(actor, "commitment.fulfil", commitment):
         fulfil = forms.FulfilForm(
             actor=actor,
@@ -72,8 +77,12 @@ def _promise_page(request, community, commitment, *, fulfil=None, fail=None):
             "fulfil_form": fulfil,
             "fail_form": fail,
             "need_link": need is not None and policy.can(actor, "need.view", need),
+            "answers": answers,
+            "withdraws": withdraws,
+            "decline_form": decline,
+            "in_person": answers and actor.household_id != commitment.giver_household_id,
         },
-        status=_status(fulfil, fail),
+        status=_status(fulfil, fail, decline),
     )
 
 
@@ -134,3 +143,41 @@ def promise_fail(request, community, commitment_id: int):
             )
             return redirect("promise", slug=community.slug, commitment_id=commitment.id)
     return _promise_page(request, community, commitment, fail=form)
+
+
+@require_POST
+@require_membership
+def promise_accept(request, community, commitment_id: int):
+    """The giver household's yes: from now on the promise is owed."""
+    actor = request.membership
+    commitment = _commitment(community, commitment_id)
+    policy.require(actor, "commitment.answer", commitment)
+    try:
+        services.commitment_accept(actor=actor, commitment=commitment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You accepted the promise; it is now owed."))
+    return redirect("promise", slug=community.slug, commitment_id=commitment.id)
+
+
+@require_POST
+@require_membership
+def promise_decline(request, community, commitment_id: int):
+    """The giver household's no, or a coordinator taking back an unanswered proposal."""
+    actor = request.membership
+    commitment = _commitment(community, commitment_id)
+    if not policy.can(actor, "commitment.withdraw", commitment):
+        policy.require(actor, "commitment.answer", commitment)
+    form = forms.DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commitment_decline(
+                actor=actor, commitment=commitment, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The proposal is closed: nothing is owed on it."))
+            return redirect("promise", slug=community.slug, commitment_id=commitment.id)
+    return _promise_page(request, community, commitment, decline=form)
