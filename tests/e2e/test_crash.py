@@ -54,7 +54,7 @@ grain = resource_create(
     decimal_places=3,
 )
 granary = pool_create(actor=actor, community=community, name="Granary", kind=PoolKind.GRANARY)
-_token, secret = token_create(user=olga, name="crash test")
+_token, secret = token_create(user=olga, name="crash test", scope="write")
 print(json.dumps({
     "token": secret, "slug": community.slug, "household": household.id,
     "pool": granary.id, "resource": grain.id,
