@@ -20,7 +20,6 @@ from pomochi.aid.models import (
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership
 from pomochi.communities.quantities import format_quantity
-from pomochi.communities.selectors import rules_current
 from pomochi.ledger.models import Holding
 
 
@@ -32,11 +31,7 @@ def needs_visible_to(
     needs = Need.objects.filter(community=community).select_related("household", "resource")
     if not include_closed:
         needs = needs.filter(withdrawn_at__isnull=True)
-    if not (
-        actor.is_coordinator
-        or actor.is_committee
-        or rules_current(community_id=community.id)["privacy"]["needs_visible_to_members"]
-    ):
+    if not policy.can(actor, "need.see_all", community):
         needs = needs.filter(household_id=actor.household_id)
     return needs.order_by("-created_at", "-id")
 
@@ -219,7 +214,7 @@ def commitments_visible_to(
     received) for the others; nothing for a member without a household. overdue: only those
     past their date and still open."""
     today = today or timezone.localdate()
-    if policy.can(actor, "commitment.list_overdue", community):
+    if policy.can(actor, "commitment.list_all", community):
         if overdue:
             return commitments_overdue(community=community, today=today)
         return Commitment.objects.filter(community=community).select_related(

@@ -96,6 +96,26 @@ def _sees_share(actor, share) -> bool:
     )
 
 
+def _sees_all_needs(actor, community) -> bool:
+    """Every need of the community: coordinators and the committee, or every member when the
+    bylaws make needs visible."""
+    return (
+        actor.is_coordinator
+        or actor.is_committee
+        or _rules(actor)["privacy"]["needs_visible_to_members"]
+    )
+
+
+def _sees_receivers(actor, community) -> bool:
+    """Who received each movement: coordinators and the committee, or every member when the
+    bylaws make receivers visible. (Anyone sees their own household's movements.)"""
+    return (
+        actor.is_coordinator
+        or actor.is_committee
+        or _rules(actor)["privacy"]["receivers_visible_to_members"]
+    )
+
+
 def _sees_commitment(actor, commitment) -> bool:
     """A promise shows who receives help: the two households, coordinators and committee."""
     return (
@@ -131,9 +151,10 @@ def _answers_commitment(actor, commitment) -> bool:
         return False
     if actor.household_id == giver:
         return True
-    return actor.is_coordinator and not Membership.objects.filter(
-        household_id=giver, is_active=True
-    ).exists()
+    return (
+        actor.is_coordinator
+        and not Membership.objects.filter(household_id=giver, is_active=True).exists()
+    )
 
 
 def _reads_audit_payload(actor, entry) -> bool:
@@ -155,6 +176,8 @@ RULES: dict[str, Rule] = {
     "household.create": _coordinator,
     "household.update": _coordinator,
     "household.view_private": _sees_household_private,
+    # Lists: the private details of every household at once (members page, exports).
+    "household.list_private": _coordinator_or_committee,
     # Nobody is added: a coordinator invites, and the person accepts (communities.invitations).
     "membership.invite": _coordinator,
     "membership.set_household": _coordinator,
@@ -170,10 +193,14 @@ RULES: dict[str, Rule] = {
     "ledger.work": _own_household_or_coordinator,
     "ledger.adjust": _committee,
     "ledger.reverse": _coordinator_or_committee,
+    "ledger.view_receivers": _sees_receivers,  # target: the community
+    # Whose movements a form offers to record: any household's, or only one's own.
+    "ledger.record_for_any_household": _coordinator,
     "need.post": _own_household_or_coordinator,  # target: the household in need
     "need.view": _sees_need,
     "need.change": _own_household_of("household_id"),
     "need.list_all": _coordinator_or_committee,
+    "need.see_all": _sees_all_needs,  # target: the community
     "offer.post": _own_household_or_coordinator,
     "offer.view": _member,
     "offer.change": _own_household_of("household_id"),
@@ -187,6 +214,7 @@ RULES: dict[str, Rule] = {
     "commitment.withdraw": _coordinator,
     "commitment.fail": _coordinator,
     "commitment.list_overdue": _coordinator_or_committee,
+    "commitment.list_all": _coordinator_or_committee,
     "round.open": _coordinator,
     "round.edit": _coordinator,
     "round.execute": _coordinator,

@@ -55,7 +55,7 @@ def members(request, community):
             "can_invite": policy.can(actor, "membership.invite", community),
             "can_add_household": policy.can(actor, "household.create", community),
             "households": households_of(community=community),
-            "can_see_private": actor.is_coordinator or actor.is_committee,
+            "can_see_private": policy.can(actor, "household.list_private", community),
         },
     )
 

@@ -197,7 +197,7 @@ def list_events(request, slug: str, filters: Query[EventFilters]):
         page=filters.page,
         per_page=filters.per_page,
     )
-    public = receivers_public(community=community)
+    public = receivers_public(actor=membership, community=community)
     items = [
         event_out(e, hidden=hidden_households(actor=membership, event=e, public=public))
         for e in page.object_list
@@ -215,7 +215,7 @@ def list_events(request, slug: str, filters: Query[EventFilters]):
 def get_event(request, slug: str, event_id: int):
     community, membership = caller(request, slug)
     event = get_in_community(Event.objects.select_related("resource"), community, event_id)
-    public = receivers_public(community=community)
+    public = receivers_public(actor=membership, community=community)
     return event_out(event, hidden=hidden_households(actor=membership, event=event, public=public))
 
 

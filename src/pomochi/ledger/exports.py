@@ -76,7 +76,7 @@ def _events(community: Community):
 
 def _seen(community: Community, viewer: Membership):
     """Each event with the household fields the viewer may not see."""
-    public = receivers_public(community=community)
+    public = receivers_public(actor=viewer, community=community)
     for event in _events(community):
         yield event, hidden_households(actor=viewer, event=event, public=public)
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pomochi.communities import policy
 from pomochi.communities.models import Household, Membership, ResourceKind, ResourceType
 from pomochi.communities.quantities import parse_quantity
 from pomochi.errors import DomainError, InvalidInput
@@ -71,7 +72,7 @@ class RecordForm(forms.Form):
         self.households = Household.objects.filter(community=community).order_by("name")
         self.own_households = (
             self.households
-            if actor.is_coordinator
+            if policy.can(actor, "ledger.record_for_any_household", community)
             else self.households.filter(pk=actor.household_id)
         )
         self.pools = Pool.objects.filter(community=community).order_by("name")

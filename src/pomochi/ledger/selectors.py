@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Sum
 
-from pomochi.communities.models import Community, Household, ResourceType
+from pomochi.communities.models import Community, Household, Membership, ResourceType
 from pomochi.ledger.models import Event, Holding, Pool
 
 
@@ -104,11 +104,12 @@ def _sum_by_resource(events: QuerySet[Event]) -> dict[int, int]:
     return {row["resource"]: row["total"] for row in rows}
 
 
-def receivers_public(*, community: Community) -> bool:
-    from pomochi.communities.selectors import bylaws_current
+def receivers_public(*, actor: Membership, community: Community) -> bool:
+    """Whether this member sees who received every movement (policy: ledger.view_receivers);
+    asked once per page or export, not per event."""
+    from pomochi.communities import policy
 
-    bylaws = bylaws_current(community=community)
-    return bool(bylaws and bylaws.rules["privacy"]["receivers_visible_to_members"])
+    return policy.can(actor, "ledger.view_receivers", community)
 
 
 def hidden_households(*, actor, event: Event, public: bool) -> set[str]:
@@ -116,11 +117,12 @@ def hidden_households(*, actor, event: Event, public: bool) -> set[str]:
 
     Who received aid is private (DESIGN: need is never exposed): to a plain member a receiving
     household that is not their own is just "a household". In a reversal both sides are
-    hidden, since its giver is the original receiver. The bylaws may make receivers public.
+    hidden, since its giver is the original receiver. `public`: receivers_public's answer for
+    this member (coordinators, the committee, or everyone if the bylaws say so).
     """
     from pomochi.communities import policy
 
-    if public or actor.is_coordinator or actor.is_committee:
+    if public:
         return set()
     fields = ["receiver_household"]
     if event.action == "reverse":

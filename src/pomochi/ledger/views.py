@@ -31,7 +31,7 @@ def page_number(request) -> int:
 
 def seen_events(membership, page):
     """Pair each event with the household fields this member may not see."""
-    public = receivers_public(community=membership.community)
+    public = receivers_public(actor=membership, community=membership.community)
     return [
         (e, hidden_households(actor=membership, event=e, public=public)) for e in page.object_list
     ]
@@ -79,7 +79,7 @@ def event_detail(request, community, event_id: int):
     event = get_object_or_404(
         Event.objects.select_related("resource"), community=community, pk=event_id
     )
-    public = receivers_public(community=community)
+    public = receivers_public(actor=request.membership, community=community)
     return render(
         request,
         "ledger/event.html",
