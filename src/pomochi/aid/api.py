@@ -12,7 +12,6 @@ from ninja import Router, Schema, Status
 
 from pomochi import fairshare
 from pomochi.aid import rounds, services
-from pomochi.aid.explain import rule_name, share_sentence
 from pomochi.aid.models import (
     AllocationRound,
     AllocationShare,
@@ -23,14 +22,13 @@ from pomochi.aid.models import (
     Offer,
     Urgency,
 )
+from pomochi.aid.presenters import RoundView, round_view
 from pomochi.aid.selectors import (
     commitments_visible_to,
     matches_for_need,
     needs_visible_to,
     offers_listed,
-    round_totals,
     rounds_of,
-    shares_visible_to,
 )
 from pomochi.api.common import (
     Amount,
@@ -626,9 +624,8 @@ class AppealDecisionIn(Schema):
     note: Reason
 
 
-def round_out(round_: AllocationRound, membership) -> dict:
-    totals = round_totals(round=round_)
-    fmt = round_.resource.format
+def round_out(view: RoundView) -> dict:
+    round_, totals = view.round, view.totals
     return {
         "id": round_.id,
         "pool": round_.pool_id,
@@ -636,13 +633,12 @@ def round_out(round_: AllocationRound, membership) -> dict:
         "resource": round_.resource_id,
         "resource_name": round_.resource.name,
         "quantity": round_.quantity,
-        "amount": fmt(round_.quantity),
+        "amount": round_.resource.format(round_.quantity),
         "rule": round_.rule,
-        "rule_name": rule_name(round_.rule),
+        "rule_name": view.rule,
         "revision": round_.revision,
         "status": round_.status,
-        # Coordinators write the note for the committee; it may name who needs what.
-        "note": round_.note if policy.can(membership, "round.view_notes", round_) else "",
+        "note": view.note,
         "created_at": round_.created_at,
         "executed_at": round_.executed_at,
         "totals": TotalsOut(
@@ -670,42 +666,38 @@ def appeal_out(appeal: Appeal) -> AppealOut:
 
 
 def round_detail(round_: AllocationRound, membership) -> RoundDetailOut:
+    """The round as aid.presenters.round_view shows it to this member, as the page does."""
+    view = round_view(round_, actor=membership)
     resource = round_.resource
-    decisions = list(round_.decisions.filter(revision=round_.revision).order_by("at", "id"))
-    sees_notes = policy.can(membership, "round.view_notes", round_)
-    shares = shares_visible_to(actor=membership, round=round_)
-    appeals = {a.share_id: a for a in Appeal.objects.filter(share__in=[s.id for s in shares])}
+    decisions = [d.decision for d in view.decisions]
     return RoundDetailOut(
-        **round_out(round_, membership),
+        **round_out(view),
         quorum=rules_current(community_id=round_.community_id)["approval_quorum"],
         approvals=sum(d.decision == Decision.APPROVE for d in decisions),
         rejections=sum(d.decision == Decision.REJECT for d in decisions),
         decisions=[
             DecisionOut(
-                member=d.member_id,
-                decision=d.decision,
-                note=d.note if sees_notes else "",
-                at=d.at,
+                member=d.decision.member_id,
+                decision=d.decision.decision,
+                note=d.note,
+                at=d.decision.at,
             )
-            for d in decisions
+            for d in view.decisions
         ],
         shares=[
             ShareOut(
-                id=s.id,
-                household=s.household_id,
-                household_name=s.household.name,
-                need=s.need_id,
-                asked=s.asked,
-                asked_amount=format_quantity(s.asked, resource=resource),
-                share=s.share,
-                amount=format_quantity(s.share, resource=resource),
-                why=share_sentence(s, resource),
-                # An appeal's reason is household data: the household, coordinators, committee.
-                appeal=appeal_out(appeals[s.id])
-                if s.id in appeals and policy.can(membership, "household.view_private", s.household)
-                else None,
+                id=v.share.id,
+                household=v.share.household_id,
+                household_name=v.share.household.name,
+                need=v.share.need_id,
+                asked=v.share.asked,
+                asked_amount=format_quantity(v.share.asked, resource=resource),
+                share=v.share.share,
+                amount=format_quantity(v.share.share, resource=resource),
+                why=v.why,
+                appeal=appeal_out(v.appeal) if v.appeal else None,
             )
-            for s in shares
+            for v in view.shares
         ],
     )
 
@@ -723,7 +715,10 @@ def list_rounds(request, slug: str):
     """Every round with its rule and totals; who needed what is on each round's page, for those
     who may see it."""
     community, membership = caller(request, slug)
-    return [RoundOut(**round_out(r, membership)) for r in rounds_of(community=community)]
+    return [
+        RoundOut(**round_out(round_view(r, actor=membership, detail=False)))
+        for r in rounds_of(community=community)
+    ]
 
 
 @router.post("/communities/{slug}/rounds", response=responses(CREATED, RoundDetailOut))

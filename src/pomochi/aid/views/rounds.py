@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pomochi.aid import forms, rounds, selectors
-from pomochi.aid.explain import kept_sentence, rule_description, rule_name, share_sentence
+from pomochi.aid.explain import rule_name
 from pomochi.aid.models import (
     AllocationRound,
     AllocationShare,
@@ -20,6 +20,7 @@ from pomochi.aid.models import (
     Need,
     RoundStatus,
 )
+from pomochi.aid.presenters import round_view
 from pomochi.aid.views.common import (
     _add_error,
     _amount_text,
@@ -198,8 +199,8 @@ def _round_page(
     )
     if can_appeal and appeal is None:
         appeal = forms.AppealForm(auto_id="id_appeal_%s")
-    sees_all = policy.can(actor, "round.view_shares", round_)
-    sees_notes = policy.can(actor, "round.view_notes", round_)
+    view = round_view(round_, actor=actor)
+    sees_all, sees_notes = view.sees_all_shares, view.sees_notes
     decides_appeals = policy.can(actor, "appeal.decide", round_)
     appeals = []
     if sees_all:
@@ -211,24 +212,18 @@ def _round_page(
             appeals.append((a, form))
     elif own_appeal is not None:
         appeals.append((own_appeal, None))
-    shares = selectors.shares_visible_to(actor=actor, round=round_)
-    totals = selectors.round_totals(round=round_)
     return render(
         request,
         "aid/round.html",
         {
             "community": community,
             "round": round_,
-            "rule": rule_name(round_.rule),
-            "rule_text": rule_description(round_.rule),
-            "totals": totals,
-            "kept": kept_sentence(
-                quantity=round_.quantity,
-                shared=totals["shared"],
-                asked=totals["asked"],
-                resource=round_.resource,
-            ),
-            "shares": [(s, share_sentence(s, round_.resource)) for s in shares],
+            "view": view,
+            "rule": view.rule,
+            "rule_text": view.rule_text,
+            "totals": view.totals,
+            "kept": view.kept,
+            "shares": [(v.share, v.why) for v in view.shares],
             "sees_all": sees_all,
             "sees_notes": sees_notes,
             "own_share": own_share,
