@@ -79,3 +79,19 @@ def test_a_decision_without_a_note_writes_no_note_entry(rejected):
     round_decide(actor=v.olga, round=v.round, approve=True)
     notes = AuditEntry.objects.filter(community=v.community, verb="round.decision_note")
     assert notes.count() == 1
+
+
+def test_the_shares_digest_is_not_in_a_payload_every_member_reads(rejected):
+    """A digest of need ids, household ids and amounts can be recovered by trying them all: it
+    is in a private entry, for coordinators and the committee, who see the shares anyway."""
+    from pomochi.audit.selectors import audit_chain_for
+
+    v = rejected
+    opened = AuditEntry.objects.get(verb="round.open", object_id=v.round.id)
+    assert "shares_digest" not in opened.payload and '"households":2' in opened.payload
+    shares = AuditEntry.objects.get(verb="round.shares", object_id=v.round.id)
+    assert shares.private and "shares_digest" in shares.payload
+    for who, reads in (("bob", False), ("alice", True), ("vera", True)):
+        _, links = audit_chain_for(actor=getattr(v, who), community=v.community, per_page=1000)
+        [link] = [link for link in links if link.seq == shares.seq]
+        assert (link.payload is not None) is reads, who

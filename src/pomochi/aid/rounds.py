@@ -173,7 +173,10 @@ def _shares_save(round_: AllocationRound, shares: list[tuple]) -> None:
 
 
 def _shares_digest(shares: list[tuple]) -> str:
-    """The shares in the chain without naming anyone: a digest the committee can check."""
+    """The shares bound into the chain: a digest the committee can check against the round.
+
+    It is written in an entry of its own that only coordinators and the committee read: a digest
+    of small ids and amounts in a public payload could be recovered by trying them all."""
     rows = sorted([need, household, asked, share] for need, household, asked, share, _e in shares)
     return hashlib.sha256(canonical_json(rows).encode()).hexdigest()
 
@@ -188,11 +191,7 @@ def _audit(actor: Membership, verb: str, round_: AllocationRound, shares=None) -
         "status": round_.status,
     }
     if shares is not None:
-        data |= {
-            "households": len(shares),
-            "asked": sum(row[2] for row in shares),
-            "shares_digest": _shares_digest(shares),
-        }
+        data |= {"households": len(shares), "asked": sum(row[2] for row in shares)}
     audit_append(
         community_id=round_.community_id,
         actor_id=actor.id,
@@ -201,6 +200,16 @@ def _audit(actor: Membership, verb: str, round_: AllocationRound, shares=None) -
         object_id=round_.id,
         data=data,
     )
+    if shares is not None:
+        audit_append(
+            community_id=round_.community_id,
+            actor_id=actor.id,
+            verb="round.shares",
+            object_type="allocationround",
+            object_id=round_.id,
+            data={"revision": round_.revision, "shares_digest": _shares_digest(shares)},
+            private=True,
+        )
 
 
 # What _check_needs reads of each need: what Need.state, the rules and the messages use.
