@@ -2,8 +2,9 @@
 
 Text is valid Unicode (no lone surrogates, which no database stores), holds no NUL or other
 control character except newline and tab (a single line allows neither), is at most a given
-number of characters long, and is trimmed. `text_clean` is the rule; `text_type` is the same
-rule as a pydantic type for API schemas, and `TextField` as a form field.
+number of characters long, and is trimmed. `text_clean` is the rule; `text_or_refuse` the same
+rule as a service's guarantee, `text_type` as a pydantic type for API schemas, and `TextField`
+as a form field.
 
 Limits: notes and reasons are at most NOTE_LENGTH characters (every one of them is copied into
 the audit chain); short single-line texts such as a skill or a token's name at most
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from pomochi.errors import InvalidInput
 
 NOTE_LENGTH = 500
 LINE_LENGTH = 100
@@ -75,6 +78,19 @@ def text_clean(value: str, *, max_length: int = NOTE_LENGTH, multiline: bool = T
             % {"max": max_length, "length": len(value)}
         )
     return value.strip()
+
+
+def text_or_refuse(
+    value: str, *, field: str, max_length: int = NOTE_LENGTH, multiline: bool = True
+) -> str:
+    """`text_clean` as a service's guarantee: the text trimmed, or InvalidInput(field=…).
+
+    Forms and schemas check first and say it on their field; this is for every other caller
+    (commands, the demo, imports), so that no service stores what the rule refuses."""
+    try:
+        return text_clean(value, max_length=max_length, multiline=multiline)
+    except TextInvalid as exc:
+        raise InvalidInput(exc.message, field=field) from None
 
 
 def text_type(*, max_length: int = NOTE_LENGTH, multiline: bool = True, required: bool = False):

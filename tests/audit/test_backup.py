@@ -2,10 +2,12 @@
 
 import gzip
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from pomochi.accounts.models import User
 from pomochi.aid.models import Commitment, Need
@@ -156,3 +158,91 @@ def test_the_backup_holds_what_the_aid_app_knows(busy, backup_file):
     assert document["counts"]["aid.Commitment"] == Commitment.objects.count() == 1
     assert document["counts"]["ledger.Holding"] == Holding.objects.count()
     assert document["counts"]["audit.AuditEntry"] == AuditEntry.objects.count()
+
+
+# A row that cannot be stored is named: model, primary key, field
+
+
+def first_row(document, model):
+    return next(r for r in document["objects"] if r["model"] == model)
+
+
+def test_a_nul_that_postgresql_cannot_store_is_named_exactly(busy, backup_file):
+    """A SQLite backup made before the text rule can hold a NUL in a note."""
+    named = {}
+
+    def nul_in_a_note(document):
+        row = first_row(document, "ledger.event")
+        row["fields"]["note"] = "sacks\x00 of grain"
+        named["pk"] = row["pk"]
+
+    before = snapshot()
+    copy = edited(backup_file, nul_in_a_note)
+    if connection.vendor == "postgresql":
+        message = (
+            f"ledger.event {named['pk']}, field note: holds a NUL character, which PostgreSQL "
+            "cannot store"
+        )
+    else:  # SQLite stores it; the edit shows as what it is, a row the chain does not match
+        message = "village: the audit chain does not verify"
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run("restore", str(copy), "--replace")
+    assert snapshot() == before
+
+
+def test_a_broken_character_is_named_on_every_database(busy, backup_file):
+    named = {}
+
+    def surrogate_in_a_name(document):
+        row = first_row(document, "communities.household")
+        row["fields"]["name"] = "Petrovs\ud800"
+        named["pk"] = row["pk"]
+
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        run("restore", str(edited(backup_file, surrogate_in_a_name)), "--replace")
+    assert str(refused.value) == (
+        f"Nothing was restored: communities.household {named['pk']}, field name: holds a broken "
+        "character (not valid Unicode), which no database stores"
+    )
+    assert snapshot() == before
+
+
+def test_a_row_the_database_refuses_is_named_with_its_key(busy, backup_file):
+    named = {}
+
+    def household_without_a_size(document):
+        row = first_row(document, "communities.household")
+        row["fields"]["size"] = None
+        named["pk"] = row["pk"]
+
+    before = snapshot()
+    copy = edited(backup_file, household_without_a_size)
+    with pytest.raises(CommandError) as refused:
+        run("restore", str(copy), "--replace")
+    assert str(refused.value).startswith(
+        f"Nothing was restored: communities.household {named['pk']} does not load: "
+    )
+    assert snapshot() == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL cannot store a NUL at all")
+def test_on_sqlite_a_nul_an_older_pomochi_stored_comes_back_as_it_was(
+    stocked_village, tmp_path, monkeypatch
+):
+    v = stocked_village
+    # As an older pomochi did, before the ledger checked its notes itself.
+    monkeypatch.setattr("pomochi.ledger.services.text_or_refuse", lambda value, **_: value)
+    event = event_contribute(
+        actor=v.alice,
+        household=v.ivanovs,
+        pool=v.granary,
+        resource=v.grain,
+        quantity=1,
+        note="sacks\x00 of grain",
+    )
+    path = tmp_path / "old.json.gz"
+    run("backup", "--out", str(path))
+    run("restore", str(path), "--replace")
+    assert Event.objects.get(pk=event.pk).note == "sacks\x00 of grain"
+    assert verify_community(v.community.id).ok

@@ -1,5 +1,6 @@
 """Households from a CSV file: all rows or none, every bad line named, a preview before writing."""
 
+import io
 from io import StringIO
 
 import pytest
@@ -11,10 +12,16 @@ from django.urls import reverse
 from pomochi.audit.models import AuditEntry
 from pomochi.audit.verify import verify_community
 from pomochi.communities.imports import (
+    MAX_BYTES,
+    MAX_CELL,
+    MAX_COLUMNS,
+    MAX_PROBLEMS,
     MAX_ROWS,
+    PREVIEW_ROWS,
     HouseholdRow,
     ImportRefused,
     households_import,
+    households_preview,
     parse_households,
     rows_sign,
 )
@@ -333,3 +340,117 @@ def test_a_member_of_another_community_does_not_find_the_import_pages(client, vi
     confirm = reverse("households-import-confirm", args=["village"])
     assert client.post(confirm, {"payload": payload}).status_code == 404
     assert "Belovs" not in names(village.community)
+
+
+# Limits: the work a file costs is bounded, and so is the page that answers it
+
+
+class CountingFile(io.BytesIO):
+    """A binary file that remembers how many bytes were read from it."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(village):
+    huge = b"name,size\n" + b"".join(b"%d%s,3\n" % (i, b"B" * 900) for i in range(2000))
+    file = CountingFile(huge)
+    preview = households_preview(community=village.community, data=file)
+    assert [p.message for p in preview.problems] == [
+        "The file is larger than 1 MB; split it into smaller files."
+    ]
+    assert file.bytes_read == MAX_BYTES + 1 < len(huge)
+    # An upload that says its size is refused before a byte is read.
+    upload_ = SimpleUploadedFile("h.csv", huge)
+    preview = households_preview(community=village.community, data=upload_)
+    assert not preview.ok and upload_.tell() == 0
+
+
+def test_a_line_with_too_many_columns_stops_the_file_there(village):
+    text = "name,size\nBelovs,3\nKozlovs,1" + ",x" * 50_000 + "\nMorozovs,2\n"
+    preview = parse_households(text)
+    assert [tuple(p) for p in preview.problems] == [
+        (
+            3,
+            "This line has 50002 cells, and a list of households has at most 20 columns; "
+            "delete the extra columns in the spreadsheet.",
+        )
+    ]
+    assert preview.rows == []
+    assert parse_households("name,size" + "," * (MAX_COLUMNS - 2) + "\nBelovs,3\n").ok
+
+
+def test_a_cell_longer_than_any_household_needs_stops_the_file():
+    preview = parse_households(f"name,size\nBelovs,3\n{'B' * (MAX_CELL + 1)},2\n")
+    assert [tuple(p) for p in preview.problems] == [
+        (3, "A cell on this line is longer than 1000 characters; is this the right file?")
+    ]
+    # A long name within the cell limit is a problem of its row, as before.
+    preview = parse_households(f"name,size\n{'B' * 201},2\n")
+    assert [p.message for p in preview.problems] == ["The name is longer than 200 characters."]
+
+
+def test_cells_without_a_header_are_one_problem_a_line_quoted_short():
+    preview = parse_households("name,size\nBelovs,3," + "y" * 300 + ",x,x\nKozlovs,2,z\n")
+    assert [tuple(p) for p in preview.problems] == [
+        (
+            2,
+            f"“{'y' * 59}…” is in column 3, which has no header, "
+            "and so are 2 more cells on this line.",
+        ),
+        (3, "“z” is in column 3, which has no header."),
+    ]
+
+
+def test_only_the_first_problems_are_listed_and_the_others_counted(client, village):
+    text = "name,size\n" + "".join(f"H{i},0\n" for i in range(MAX_PROBLEMS + 50))
+    preview = parse_households(text)
+    assert len(preview.problems) == MAX_PROBLEMS and preview.unlisted == 50
+    client.force_login(village.alice.user)
+    response = upload(client, text)
+    assert response.status_code == 422
+    assert "… and 50 more problems, not listed here." in response.content.decode()
+
+
+def test_the_preview_shows_the_first_rows_and_counts_the_others_but_imports_all(client, village):
+    v = village
+    client.force_login(v.alice.user)
+    n = PREVIEW_ROWS + 30
+    response = upload(client, "name,size\n" + "".join(f"H{i},1\n" for i in range(n)))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{n} households would be created" in page
+    assert "… and 30 more households, not shown here, which will be created too." in page
+    assert "H199<" in page and "H200<" not in page
+    confirmed = client.post(
+        reverse("households-import-confirm", args=["village"]),
+        {"payload": response.context["payload"]},
+    )
+    assert confirmed.status_code == 302
+    assert {f"H{i}" for i in range(n)} <= names(v.community)
+
+
+def test_a_two_megabyte_file_of_stray_cells_is_answered_briefly(client, village):
+    """Before the limits this file took 24 s of a worker and rendered a 69 MB page."""
+    client.force_login(village.alice.user)
+    stray = "name,size\nH,1" + ",x" * (MAX_BYTES - 10) + "\n"
+    response = upload(client, stray)
+    assert response.status_code == 422
+    assert len(response.content) < 20_000
+    assert "larger than 1 MB" in response.content.decode()
+    within = "name,size\nH,1" + ",x" * (MAX_BYTES // 2 - 10) + "\n"
+    response = upload(client, within)
+    assert response.status_code == 422 and len(response.content) < 20_000
+    assert "at most 20 columns" in response.content.decode()
+
+
+def test_the_page_states_the_limits(client, village):
+    client.force_login(village.alice.user)
+    page = client.get(reverse("households-import", args=["village"])).content.decode()
+    assert "At most 5000 households, 20 columns and 1 MB a file." in page

@@ -2,13 +2,13 @@
 the web. Quantities in bodies are decimal text in the resource's unit, as in the ledger's API."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from pomochi import fairshare
 from pomochi.aid import rounds, services
@@ -23,6 +23,7 @@ from pomochi.aid.models import (
     Urgency,
 )
 from pomochi.aid.presenters import RoundView, round_view
+from pomochi.aid.rounds import MAX_NEEDS_PER_ROUND
 from pomochi.aid.selectors import (
     commitments_visible_to,
     matches_for_need,
@@ -595,18 +596,26 @@ class RoundDetailOut(RoundOut):
     shares: list[ShareOut]
 
 
+# A round shares among at most MAX_NEEDS_PER_ROUND needs, each named once; the service counts
+# them again after taking out repeats, and reads them all in one query.
+NeedIds = Annotated[
+    list[int],
+    Field(max_length=MAX_NEEDS_PER_ROUND, description="need ids, at most 10,000"),
+]
+
+
 class RoundIn(Schema):
     pool: int
     resource: int
     quantity: Amount
-    needs: list[int]
+    needs: NeedIds
     rule: Rule | None = None  # the bylaws' default if left out
     note: Note = ""
 
 
 class RevisionIn(Schema):
     quantity: Amount | None = None
-    needs: list[int] | None = None
+    needs: NeedIds | None = None
     rule: Rule | None = None
 
 
@@ -706,10 +715,6 @@ def _round(community, round_id: int) -> AllocationRound:
     return get_in_community(rounds_of(community=community), community, round_id)
 
 
-def _needs(community, ids: list[int]) -> list[Need]:
-    return [in_community(Need, community, pk, field="needs") for pk in ids]
-
-
 @router.get("/communities/{slug}/rounds", response=responses(READ, list[RoundOut]))
 def list_rounds(request, slug: str):
     """Every round with its rule and totals; who needed what is on each round's page, for those
@@ -732,7 +737,7 @@ def open_round(request, slug: str, body: RoundIn):
         pool=in_community(Pool, community, body.pool, field="pool"),
         resource=resource,
         quantity=amount(body.quantity, resource),
-        needs=_needs(community, body.needs),
+        needs=body.needs,
         rule=body.rule,
         note=body.note,
     )
@@ -773,7 +778,7 @@ def post_revision(request, slug: str, round_id: int, body: RevisionIn):
         actor=membership,
         round=round_,
         quantity=None if body.quantity is None else amount(body.quantity, round_.resource),
-        needs=None if body.needs is None else _needs(community, body.needs),
+        needs=body.needs,
         rule=body.rule,
     )
     return Status(201, round_detail(round_, membership))

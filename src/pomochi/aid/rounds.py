@@ -28,7 +28,7 @@ from pomochi.aid.models import (
     RoundDecision,
     RoundStatus,
 )
-from pomochi.aid.selectors import needs_with_receivable
+from pomochi.aid.selectors import needs_held, receivable
 from pomochi.aid.services import need_met_change, needs_met_change
 from pomochi.audit.chain import canonical_json
 from pomochi.audit.services import audit_append
@@ -41,6 +41,7 @@ from pomochi.ledger import services as ledger
 from pomochi.ledger.models import Holding, Pool
 from pomochi.notify.messages import register_params
 from pomochi.notify.services import notify_household, notify_members
+from pomochi.text import text_or_refuse
 
 
 def priority_of(need: Need) -> int:
@@ -142,18 +143,15 @@ def _explanations(result: fairshare.Allocation) -> list[str]:
     ]
 
 
-def _compute(round_: AllocationRound, needs: list) -> list[tuple]:
-    """Shares of what each need may still receive (rows of _check_needs): (need id, household
-    id, asked, share, explanation as JSON text), in the needs' order."""
-    asked = np.array([max(0, n.receivable) for n in needs], dtype=np.int64)
-    kwargs = {
-        "ids": np.array([n.household_id for n in needs], dtype=np.int64),
-        "sizes": np.array([n.household__size for n in needs], dtype=np.int64),
-    }
+def _compute(round_: AllocationRound, needs: list, receivable: list[int]) -> list[tuple]:
+    """Shares of what each need may still receive (rows of _check_needs and their figures):
+    (need id, household id, asked, share, explanation as JSON text), in the needs' order."""
+    asked = np.maximum(np.array(receivable, dtype=np.int64), 0)
+    kwargs = {"ids": np.array([n.household_id for n in needs], dtype=np.int64)}
+    if round_.rule in ("per_person", "priority_tiers"):
+        kwargs["sizes"] = np.array([n.household__size for n in needs], dtype=np.int64)
     if round_.rule == "priority_tiers":
         kwargs["priorities"] = np.array([_priority(n) for n in needs], dtype=np.int64)
-    if round_.rule in ("max_min", "equal_per_household", "proportional"):
-        kwargs.pop("sizes")
     result = fairshare.allocate(round_.rule, asked, round_.quantity, **kwargs)
     return list(
         zip(
@@ -212,7 +210,8 @@ def _audit(actor: Membership, verb: str, round_: AllocationRound, shares=None) -
         )
 
 
-# What _check_needs reads of each need: what Need.state, the rules and the messages use.
+# What _check_needs reads of each need: what Need.state and the checks use, and what the rule
+# weighs (a round reads up to 10,000 needs; every column read is a cost on each).
 NEED_FIELDS = (
     "pk",
     "household_id",
@@ -221,14 +220,17 @@ NEED_FIELDS = (
     "quantity_met",
     "withdrawn_at",
     "needed_by",
-    "urgency",
-    "receivable",
-    "household__name",
-    "household__size",
-    "household__has_children",
-    "household__has_elderly",
-    "household__has_ill_or_disabled",
 )
+RULE_FIELDS = {
+    "per_person": ("household__size",),
+    "priority_tiers": (
+        "household__size",
+        "urgency",
+        "household__has_children",
+        "household__has_elderly",
+        "household__has_ill_or_disabled",
+    ),
+}
 
 # Work per round is bounded: one allocation over at most this many needs.
 MAX_NEEDS_PER_ROUND = 10_000
@@ -238,11 +240,13 @@ def _check_needs(
     pool: Pool,
     resource: ResourceType,
     needs: list[Need | int],
+    rule: str,
     exclude_round: AllocationRound | None = None,
-) -> list:
-    """The needs named (objects or ids, each counted once), locked, then read in one go with
-    what each may still receive; refused unless all are open needs for this resource, here.
-    Rows (named tuples of NEED_FIELDS) rather than models: a round reads up to 10,000."""
+) -> tuple[list, list[int]]:
+    """The needs named (objects or ids, each counted once), locked and read in one statement,
+    and what each may still receive; refused unless all are open needs for this resource, here.
+    Rows (named tuples of NEED_FIELDS and the rule's RULE_FIELDS) rather than models, in
+    household order, and their figures: a round reads up to 10,000."""
     ids = list(dict.fromkeys(n if isinstance(n, int) else n.pk for n in needs))
     if not ids:
         raise InvalidInput(_("Choose the needs to share among."), field="needs")
@@ -252,20 +256,21 @@ def _check_needs(
             % {"max": f"{MAX_NEEDS_PER_ROUND:,}", "n": f"{len(ids):,}"},
             field="needs",
         )
-    here = Need.objects.filter(community_id=pool.community_id, pk__in=ids)
-    # Locked first, then read: what the needs may receive is counted after any writer that
-    # held them has committed (PostgreSQL; SQLite's IMMEDIATE transaction serialises anyway).
-    locked = set(here.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-    if len(locked) != len(ids):
+    named = sql.ids_subquery(ids)  # one parameter, not 10,000
+    # Locked and read first, then what is held for them: counted after any writer that held
+    # the needs has committed (PostgreSQL; SQLite's IMMEDIATE transaction serialises anyway).
+    needs = list(
+        Need.objects.filter(community_id=pool.community_id, pk__in=named)
+        .select_for_update(of=("self",))
+        .order_by("pk")  # the order every writer locks needs in
+        .values_list(*NEED_FIELDS, *RULE_FIELDS.get(rule, ()), named=True)
+    )
+    if len(needs) != len(ids):
         raise InvalidInput(
             _("There is no such %(thing)s in this community.") % {"thing": Need._meta.verbose_name},
             field="needs",
         )
-    needs = list(
-        needs_with_receivable(here, exclude_round=exclude_round)
-        .order_by("household_id")
-        .values_list(*NEED_FIELDS, named=True)
-    )
+    needs.sort(key=lambda n: n.household_id)
     today = timezone.localdate()
     seen = set()
     for need in needs:
@@ -278,17 +283,25 @@ def _check_needs(
         if Need.state(need, today) not in ("open", "partly_met"):
             raise InvalidInput(
                 _("The need of %(household)s is no longer open.")
-                % {"household": need.household__name},
+                % {"household": _household_name(need.household_id)},
                 field="needs",
             )
         if need.household_id in seen:
             raise InvalidInput(
                 _("%(household)s has two needs in this round; keep one.")
-                % {"household": need.household__name},
+                % {"household": _household_name(need.household_id)},
                 field="needs",
             )
         seen.add(need.household_id)
-    return needs
+    held = needs_held(need_ids=named, exclude_round=exclude_round)
+    return needs, [
+        receivable(asked=n.quantity, met=n.quantity_met, held=held.get(n.pk, 0)) for n in needs
+    ]
+
+
+def _household_name(household_id: int) -> str:
+    """For a refusal's message only: the needs are read without their households' names."""
+    return Household.objects.values_list("name", flat=True).get(pk=household_id)
 
 
 def _check_quantity(pool: Pool, resource: ResourceType, quantity: int) -> None:
@@ -329,15 +342,16 @@ def round_open(
     note: str = "",
 ) -> AllocationRound:
     """Open a draft round; its shares are computed at once, for the committee to read. Each need
-    is given a share only of what it may still receive (needs_with_receivable): not what is met,
-    promised, or allotted by another round still open."""
+    is given a share only of what it may still receive (aid.selectors.receivable): not what is
+    met, promised, or allotted by another round still open."""
     policy.require(actor, "round.open", pool)
+    note = text_or_refuse(note, field="note")
     if resource.community_id != pool.community_id:
         raise InvalidInput(_("That resource belongs to another community."), field="resource")
     rule = rule or rules_current(community_id=pool.community_id)["allocation_rule"]
     _check_rule(rule)
     _check_quantity(pool, resource, quantity)
-    needs = _check_needs(pool, resource, needs)
+    needs, figures = _check_needs(pool, resource, needs, rule)
     round_ = AllocationRound.objects.create(
         community_id=pool.community_id,
         pool=pool,
@@ -348,7 +362,7 @@ def round_open(
         created_at=timezone.now(),
         created_by=actor,
     )
-    shares = _compute(round_, needs)
+    shares = _compute(round_, needs, figures)
     _shares_save(round_, shares)
     _audit(actor, "round.open", round_, shares)
     committee = Membership.objects.filter(
@@ -394,11 +408,13 @@ def round_edit(
     if quantity is not None:
         round_.quantity = quantity
     _check_quantity(round_.pool, round_.resource, round_.quantity)
-    needs = _check_needs(round_.pool, round_.resource, needs, exclude_round=round_)
+    needs, figures = _check_needs(
+        round_.pool, round_.resource, needs, round_.rule, exclude_round=round_
+    )
     round_.revision += 1
     round_.status = RoundStatus.DRAFT
     round_.save(update_fields=["rule", "quantity", "revision", "status"])
-    shares = _compute(round_, needs)
+    shares = _compute(round_, needs, figures)
     _shares_save(round_, shares)
     _audit(actor, "round.edit", round_, shares)
     return round_
@@ -411,6 +427,7 @@ def round_decide(
     """A committee member approves or rejects the current revision; the bylaws' quorum of
     either decides the round."""
     policy.require(actor, "round.decide", round)
+    note = text_or_refuse(note, field="note")
     round_ = _locked(round)
     if round_.status != RoundStatus.DRAFT:
         raise Conflict(
@@ -503,35 +520,41 @@ def allocation_delivery_reversed(*, actor: Membership, event, reversal) -> None:
     )
 
 
-def _check_still_receivable(round_: AllocationRound, shares: list) -> None:
-    """Lock the round's needs, then refuse the whole round if any can no longer take its share
-    (a promise delivered meanwhile, another round carried out): changing nothing. The first
-    refused, by household name, is named."""
-    needs = Need.objects.filter(
-        shares__round=round_, shares__revision=round_.revision, shares__share__gt=0
+def _shares_to_hand_out(round_: AllocationRound) -> list:
+    """The current revision's shares above 0, in their order, with their needs locked and
+    rechecked in the same statement; the whole round refused, changing nothing, if any need can
+    no longer take its share (a promise delivered meanwhile, another round carried out). The
+    first refused, by household name, is named."""
+    with connection.cursor() as cursor:
+        rows = sql.round_needs_lock(cursor, round_id=round_.id, revision=round_.revision)
+    held = needs_held(
+        need_ids=round_.shares.filter(revision=round_.revision, share__gt=0).values("need_id"),
+        exclude_round=round_,
     )
-    list(needs.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-    receivable = dict(
-        needs_with_receivable(needs, exclude_round=round_).values_list("pk", "receivable")
-    )
-    refused = [s for s in shares if s.share > receivable[s.need_id]]
-    if not refused:
-        return
-    names = dict(
-        Household.objects.filter(pk__in={s.household_id for s in refused}).values_list("pk", "name")
-    )
-    first = min(refused, key=lambda s: names[s.household_id])  # ties: the earlier share
-    raise Conflict(
-        _(
-            "The need of %(household)s for %(resource)s can now take only %(left)s; "
-            "cancel this round and open a new one."
+    shares, refused = [], []
+    for share_id, need_id, household_id, share, asked, met in rows:
+        left = receivable(asked=asked, met=met, held=held.get(need_id, 0))
+        shares.append((share_id, need_id, household_id, share))
+        if share > left:
+            refused.append((household_id, share_id, left))
+    if refused:
+        names = dict(
+            Household.objects.filter(pk__in={r[0] for r in refused}).values_list("pk", "name")
         )
-        % {
-            "household": names[first.household_id],
-            "resource": round_.resource.name,
-            "left": format_quantity(max(0, receivable[first.need_id]), resource=round_.resource),
-        }
-    )
+        household_id, _share_id, left = min(refused, key=lambda r: (names[r[0]], r[1]))
+        raise Conflict(
+            _(
+                "The need of %(household)s for %(resource)s can now take only %(left)s; "
+                "cancel this round and open a new one."
+            )
+            % {
+                "household": names[household_id],
+                "resource": round_.resource.name,
+                "left": format_quantity(max(0, left), resource=round_.resource),
+            }
+        )
+    shares.sort()  # by share id: the batch's order
+    return shares
 
 
 def _household(household_id: int, community_id: int) -> Household:
@@ -595,13 +618,7 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
         raise Conflict(_("This round has already been carried out."))
     if round_.status != RoundStatus.APPROVED:
         raise Conflict(_("The committee has not approved this round yet."))
-    current = round_.shares.filter(revision=round_.revision)
-    shares = list(
-        current.filter(share__gt=0)
-        .order_by("id")
-        .values_list("need_id", "household_id", "share", named=True)
-    )
-    _check_still_receivable(round_, shares)
+    shares = _shares_to_hand_out(round_)
     cause = ledger.Cause("allocation", round_.id)
     if shares:
         community_id = round_.community_id
@@ -611,15 +628,15 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
             resource=round_.resource,
             lines=[
                 ledger.Line(
-                    household=_household(s.household_id, community_id),
-                    quantity=s.share,
+                    household=_household(household_id, community_id),
+                    quantity=share,
                     cause=cause,
                 )
-                for s in shares
+                for _id, _need_id, household_id, share in shares
             ],
             return_events=False,
         )
-        given = current.filter(share__gt=0)
+        given = round_.shares.filter(revision=round_.revision, share__gt=0)
         needs_met_change(
             needs=Need.objects.filter(pk__in=given.values("need_id")),
             by=Subquery(given.filter(need_id=OuterRef("pk")).values("share")[:1]),
@@ -648,6 +665,7 @@ def round_cancel(*, actor: Membership, round: AllocationRound) -> AllocationRoun
 def appeal_file(*, actor: Membership, share: AllocationShare, reason: str) -> Appeal:
     """A household appeals its share, within the bylaws' window after the round was carried out."""
     policy.require(actor, "appeal.file", share)
+    reason = text_or_refuse(reason, field="reason")
     round_ = AllocationRound.objects.get(pk=share.round_id)  # as it is now, not as cached
     if round_.status != RoundStatus.EXECUTED or share.revision != round_.revision:
         raise Conflict(_("Only a share that was handed out can be appealed."))
@@ -689,6 +707,7 @@ def appeal_decide(*, actor: Membership, appeal: Appeal, upheld: bool, note: str)
     """The committee's decision, on the record. (What follows an upheld appeal — a correction
     or a new round — is the committee's next step; the full dispute process comes later.)"""
     policy.require(actor, "appeal.decide", appeal.round)
+    note = text_or_refuse(note, field="note")
     appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
     if appeal.decided_at:
         raise Conflict(_("This appeal has already been decided."))

@@ -1,13 +1,15 @@
 """Reads of needs, offers, commitments and rounds: privacy applied here, once."""
 
+import operator
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pomochi.aid import sql
 from pomochi.aid.models import (
     AllocationRound,
     AllocationShare,
@@ -82,41 +84,58 @@ def reserving(today: date | None = None) -> Q:
     return OWED | waiting
 
 
-def needs_with_receivable(
-    needs: QuerySet[Need], *, exclude_round: AllocationRound | None = None
-) -> QuerySet[Need]:
-    """The needs, each annotated with `receivable`: what it may still receive, in one query.
+def needs_held(*, need_ids, exclude_round: AllocationRound | None = None) -> dict[int, int]:
+    """{need id: what is spoken for elsewhere} for the needs with anything spoken for: the
+    undelivered part of its reserving promises plus its shares in the current revision of every
+    draft or approved round but exclude_round (the round being computed or carried out).
 
-    asked − met − promised (the undelivered part of its open promises) − allotted (its shares in
-    the current revision of every draft or approved round but exclude_round, the round being
-    computed or carried out). Below 0 only where older records over-promised a need.
-    """
+    need_ids: a list of ids, or a subquery of them (`aid.sql.ids_subquery`, a round's shares),
+    so that a round's 10,000 needs are not sent back as a list. One aggregate query per kind."""
+    if isinstance(need_ids, list | tuple | set):
+        need_ids = sql.ids_subquery(need_ids)  # one parameter, however many ids
     promised = (
-        Commitment.objects.filter(reserving(), need=OuterRef("pk"))
-        .values("need")
+        Commitment.objects.filter(reserving(), need_id__in=need_ids)
+        .order_by()
+        .values_list("need_id")
         .annotate(owed=Sum(F("quantity") - F("quantity_fulfilled")))
-        .values("owed")
     )
-    allotted = AllocationShare.objects.filter(
-        need=OuterRef("pk"), round__status__in=OPEN_ROUNDS, revision=F("round__revision")
-    )
+    held = dict(promised)
+    # The open rounds' current revisions first (a handful), then their shares of these needs by
+    # the (round, revision, need) index: shares in rounds long carried out are never read.
+    rounds = AllocationRound.objects.filter(status__in=OPEN_ROUNDS)
     if exclude_round is not None:
-        allotted = allotted.exclude(round_id=exclude_round.pk)
-    allotted = allotted.values("need").annotate(total=Sum("share")).values("total")
-    return needs.annotate(
-        promised=Coalesce(Subquery(promised), Value(0)),
-        allotted=Coalesce(Subquery(allotted), Value(0)),
-        receivable=Greatest(F("quantity") - F("quantity_met"), Value(0))
-        - F("promised")
-        - F("allotted"),
+        rounds = rounds.exclude(pk=exclude_round.pk)
+    current = [Q(round_id=pk, revision=rev) for pk, rev in rounds.values_list("pk", "revision")]
+    if not current:
+        return held
+    allotted = (
+        AllocationShare.objects.filter(reduce(operator.or_, current), need_id__in=need_ids)
+        .order_by()
+        .values_list("need_id")
+        .annotate(total=Sum("share"))
     )
+    for need_id, total in allotted:
+        held[need_id] = held.get(need_id, 0) + total
+    return held
+
+
+def receivable(*, asked: int, met: int, held: int) -> int:
+    """What a need may still receive: asked − met − what is held for it (needs_held). Below 0
+    only where older records over-promised a need."""
+    return max(asked - met, 0) - held
 
 
 def needs_receivable(*, need_ids, exclude_round: AllocationRound | None = None) -> dict[int, int]:
-    """{need id: what it may still receive} for many needs in one query (see
-    needs_with_receivable)."""
-    found = needs_with_receivable(Need.objects.filter(pk__in=need_ids), exclude_round=exclude_round)
-    return dict(found.values_list("pk", "receivable"))
+    """{need id: what it may still receive} for many needs (needs_held, receivable)."""
+    if isinstance(need_ids, list | tuple | set):
+        need_ids = sql.ids_subquery(need_ids)
+    held = needs_held(need_ids=need_ids, exclude_round=exclude_round)
+    return {
+        pk: receivable(asked=asked, met=met, held=held.get(pk, 0))
+        for pk, asked, met in Need.objects.filter(pk__in=need_ids).values_list(
+            "pk", "quantity", "quantity_met"
+        )
+    }
 
 
 def need_receivable(*, need: Need, exclude_round: AllocationRound | None = None) -> int:

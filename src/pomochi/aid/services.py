@@ -20,7 +20,7 @@ from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import IdempotencyRecord, Pool
 from pomochi.notify.services import notify_household, notify_members
-from pomochi.text import NOTE_LENGTH, TextInvalid, text_clean
+from pomochi.text import LINE_LENGTH, text_or_refuse
 
 
 class _Unchanged:
@@ -96,6 +96,7 @@ def need_post(
 ) -> Need:
     """A household asks for something (or a coordinator asks on its behalf)."""
     policy.require(actor, "need.post", household)
+    note = text_or_refuse(note, field="note")
     _same_community(community, household, resource)
     _positive(quantity)
     if urgency not in Urgency.values:
@@ -134,6 +135,7 @@ def need_edit(
     """Change a need until something has been promised or allotted against it. needed_by=None
     clears the date; leaving it out keeps it."""
     policy.require(actor, "need.change", need)
+    note = None if note is None else text_or_refuse(note, field="note")
     need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     if need.withdrawn_at:
         raise Conflict(_("This need was withdrawn."))
@@ -189,6 +191,8 @@ def offer_post(
     note: str = "",
 ) -> Offer:
     policy.require(actor, "offer.post", household)
+    skill = text_or_refuse(skill, field="skill", max_length=LINE_LENGTH, multiline=False)
+    note = text_or_refuse(note, field="note")
     _same_community(community, household, resource)
     _positive(quantity)
     if available_from and available_until and available_until < available_from:
@@ -223,6 +227,7 @@ def offer_edit(
     """Change an offer until something is promised from it. available_until=None clears the
     date; leaving it out keeps it."""
     policy.require(actor, "offer.change", offer)
+    note = None if note is None else text_or_refuse(note, field="note")
     offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
     if offer.withdrawn_at:
         raise Conflict(_("This offer was withdrawn."))
@@ -440,11 +445,8 @@ def commitment_decline(
         or policy.can(actor, "commitment.withdraw", commitment)
     ):
         policy.require(actor, "commitment.answer", commitment)
+    reason = text_or_refuse(reason, field="reason")
     commitment = _proposal_locked(commitment)
-    try:
-        reason = text_clean(reason, max_length=NOTE_LENGTH)
-    except TextInvalid as exc:
-        raise InvalidInput(exc.message, field="reason") from None
     commitment.declined_at = timezone.now()
     commitment.answered_by = actor
     commitment.answered_in_person = (
@@ -616,6 +618,7 @@ def commitment_fail(
     """A coordinator closes an unfulfilled promise as broken, or as excused (the giver fell into
     need themselves): an excused failure never counts against the giver."""
     policy.require(actor, "commitment.fail", commitment)
+    reason = text_or_refuse(reason, field="reason")
     commitment = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
     if commitment.accepted_at is None or commitment.declined_at is not None:
         raise Conflict(

@@ -6,9 +6,15 @@ notifications, not in the statements (benchmarks/rounds.py). The same tests cove
 the rest of the rounds.
 """
 
-from pomochi.aid.models import AllocationShare
+import json
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from pomochi.aid.models import AllocationShare, Need
 from pomochi.notify.models import Notification
 
+NEEDS = Need._meta.db_table
 SHARES = AllocationShare._meta.db_table
 NOTIFICATIONS = Notification._meta.db_table
 
@@ -23,7 +29,29 @@ def shares_insert_many(
     cursor, *, round_id: int, revision: int, rows: list[tuple], chunk: int = 1000
 ) -> None:
     """Insert a revision's shares: rows of (need id, household id, asked, share, explanation as
-    JSON text). The round and revision are sent once per statement, the rest once per row."""
+    JSON text). The round and revision are sent once per statement, the rest once per row.
+
+    On PostgreSQL the rows go as one JSON array in one parameter (jsonb_array_elements): binding
+    five parameters a row cost more than the INSERT itself there (0.7 s against 0.3 s for
+    10,000 shares). On SQLite, multi-row VALUES are the faster of the two."""
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(
+            f"INSERT INTO {SHARES} (round_id, revision, need_id, household_id, asked, share,"
+            " explanation) SELECT %s, %s, CAST(e->>0 AS BIGINT), CAST(e->>1 AS BIGINT),"
+            " CAST(e->>2 AS BIGINT), CAST(e->>3 AS BIGINT), e->4"
+            " FROM jsonb_array_elements(CAST(%s AS jsonb)) AS e",  # in the array's order
+            [
+                round_id,
+                revision,
+                "["
+                + ",".join(
+                    f"[{need},{household},{asked},{share},{why}]"
+                    for need, household, asked, share, why in rows
+                )
+                + "]",
+            ],
+        )
+        return
     json_type = _json_type(cursor)
     row_marks = "(%s, %s, %s, %s, %s)"
     for start in range(0, len(rows), chunk):
@@ -81,3 +109,29 @@ def share_notifications_insert(
             True,
         ],
     )
+
+
+def ids_subquery(ids) -> RawSQL:
+    """A subquery of these ids for an `__in` lookup, sent as one JSON parameter rather than one
+    placeholder per id (a round names up to 10,000 needs)."""
+    text = json.dumps([int(i) for i in ids])
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(%s AS jsonb))",
+            [text],
+        )
+    return RawSQL("SELECT value FROM json_each(%s)", [text])
+
+
+def round_needs_lock(cursor, *, round_id: int, revision: int) -> list[tuple]:
+    """Lock the needs of a revision's shares above 0 and read them with their shares, in one
+    statement: rows of (share id, need id, household id, share, asked, met), in the needs'
+    order (the order every writer locks needs in)."""
+    lock = " FOR UPDATE OF n" if cursor.db.features.has_select_for_update_of else ""
+    cursor.execute(
+        f"SELECT s.id, s.need_id, s.household_id, s.share, n.quantity, n.quantity_met"
+        f" FROM {SHARES} s JOIN {NEEDS} n ON n.id = s.need_id"
+        f" WHERE s.round_id = %s AND s.revision = %s AND s.share > 0 ORDER BY n.id{lock}",
+        [round_id, revision],
+    )
+    return cursor.fetchall()

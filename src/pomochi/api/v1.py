@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -48,8 +49,26 @@ def validation_error(request, exc: ValidationError):
         location = [
             str(part) for part in problem.get("loc", ()) if part not in ("body", "payload", "query")
         ]
-        fields.setdefault(".".join(location) or "body", []).append(problem.get("msg", ""))
+        fields.setdefault(".".join(location) or "body", []).append(_limit_message(problem))
     return error(request, 422, _("Some fields are not valid."), fields)
+
+
+def _limit_message(problem: dict) -> str:
+    """A schema's documented limit (maxItems, maximum, minimum) in the reader's language;
+    pydantic's own words for anything else."""
+    ctx = problem.get("ctx") or {}
+    kind = problem.get("type")
+    if kind == "too_long" and "max_length" in ctx:
+        return ngettext(
+            "Give at most %(max)d item (this has %(n)d).",
+            "Give at most %(max)d items (this has %(n)d).",
+            ctx["max_length"],
+        ) % {"max": ctx["max_length"], "n": ctx.get("actual_length") or 0}
+    if kind == "less_than_equal" and "le" in ctx:
+        return _("Give at most %(max)s.") % {"max": ctx["le"]}
+    if kind == "greater_than_equal" and "ge" in ctx:
+        return _("Give at least %(min)s.") % {"min": ctx["ge"]}
+    return problem.get("msg", "")
 
 
 @api.exception_handler(AuthenticationError)

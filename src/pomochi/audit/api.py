@@ -1,11 +1,13 @@
 from datetime import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from pomochi.api.common import ERRORS, FieldError, PageMeta, caller
+from pomochi.api.common import ERRORS, PageMeta, caller
 from pomochi.audit.selectors import audit_chain_for, audit_head
 
 router = Router(tags=["audit"])
+
+MAX_PER_PAGE = 1000  # entries a page
 
 
 class HeadOut(Schema):
@@ -35,8 +37,8 @@ class ChainPage(Schema):
 
 
 class ChainQuery(Schema):
-    page: int = 1
-    per_page: int = 100
+    page: int = Field(1, ge=1)
+    per_page: int = Field(100, ge=1, le=MAX_PER_PAGE)
 
 
 @router.get("/communities/{slug}/audit/head", response={200: HeadOut, **ERRORS})
@@ -50,8 +52,6 @@ def get_head(request, slug: str):
 def list_entries(request, slug: str, query: Query[ChainQuery]):
     """Oldest first. Digests for every member; a payload only where the policy allows it."""
     community, membership = caller(request, slug)
-    if not 1 <= query.per_page <= 1000:
-        raise FieldError("per_page", "1..1000")
     page, links = audit_chain_for(
         actor=membership, community=community, page=query.page, per_page=query.per_page
     )

@@ -9,6 +9,7 @@ keep it as carefully as the database itself.
 
 import gzip
 import json
+import re
 from collections import Counter
 from datetime import datetime, time
 from pathlib import Path
@@ -157,8 +158,17 @@ def restore(document: dict, *, replace: bool) -> list[tuple[str, object]]:
         try:
             # In dependency order, each row inserted as it was (no UPDATE is tried first)
             for obj in serializers.deserialize("python", document["objects"]):
-                obj.save(force_insert=True)
-        except Exception as e:  # a damaged file: any row that does not load
+                _refuse_unstorable(obj.object)
+                try:
+                    obj.save(force_insert=True)
+                except Exception as e:  # a damaged file: this row does not load
+                    raise BackupError(
+                        _("%(row)s does not load: %(error)s")
+                        % {"row": _row_name(obj.object), "error": e}
+                    ) from None
+        except BackupError:
+            raise
+        except Exception as e:  # a row that cannot even be read back into its model
             raise BackupError(
                 _("A row of the backup does not load: %(error)s") % {"error": e}
             ) from None
@@ -179,6 +189,42 @@ def restore(document: dict, *, replace: bool) -> list[tuple[str, object]]:
                 )
             verdicts.append((community.slug, verdict))
     return verdicts
+
+
+def _row_name(instance) -> str:
+    return f"{instance._meta.label_lower} {instance.pk}"
+
+
+def _refuse_unstorable(instance) -> None:
+    """Refuse, naming model, key and field, a text this database cannot store: a lone surrogate
+    (no database stores one), or a NUL on PostgreSQL. SQLite keeps a NUL that an older pomochi
+    let in, so a backup restores there as it was (its audit chain hashed the note with it)."""
+    nul_refused = connection.vendor == "postgresql"
+    for field in instance._meta.concrete_fields:
+        problem = _text_problem(getattr(instance, field.attname, None), nul_refused)
+        if problem:
+            raise BackupError(
+                _("%(row)s, field %(field)s: %(problem)s")
+                % {"row": _row_name(instance), "field": field.name, "problem": problem}
+            )
+
+
+def _text_problem(value, nul_refused: bool) -> str | None:
+    """What is wrong with a text, or with any text in a JSON value; None if nothing."""
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return next((p for v in value if (p := _text_problem(v, nul_refused))), None)
+    if not isinstance(value, str):
+        return None
+    if nul_refused and "\x00" in value:
+        return _("holds a NUL character, which PostgreSQL cannot store")
+    if _SURROGATE.search(value):
+        return _("holds a broken character (not valid Unicode), which no database stores")
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _clear(models) -> None:

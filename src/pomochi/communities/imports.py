@@ -5,12 +5,14 @@ writes. Between the two, the upload page carries the checked rows in a signed to
 confirming request needs no file and cannot slip in rows the preview did not show.
 """
 
+import codecs
 import csv
 import io
+import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from django.core import signing
 from django.db import transaction
@@ -23,10 +25,18 @@ from pomochi.communities.services import household_create
 from pomochi.errors import InvalidInput
 from pomochi.text import TextInvalid, text_clean
 
+# Work per file is bounded: the file is read a chunk at a time and refused at the first limit
+# it passes, so a huge or strange file costs a worker little and renders a short page.
 MAX_ROWS = 5000
-MAX_BYTES = 2 * 1024 * 1024  # 5000 rows of a household each take far less
+MAX_BYTES = 1024 * 1024  # 5000 households of a few columns each take a fraction of this
+MAX_COLUMNS = 20  # five are known; a spreadsheet adds a few empty ones
+MAX_CELL = 1000  # characters: a name is at most NAME_LENGTH, any other cell a word
+MAX_PROBLEMS = 100  # listed; those after are counted, not listed
+PREVIEW_ROWS = 200  # shown on the preview page; those after are counted (and all imported)
 MAX_SIZE = 100
 NAME_LENGTH = Household._meta.get_field("name").max_length
+SHOWN_LENGTH = 60  # characters of a cell quoted back in a message
+_CHUNK = 64 * 1024
 
 # Each column and the headers that name it, compared in lower case with spaces and hyphens
 # read as underscores. Russian headers are welcome: most groups keep their lists in Russian.
@@ -84,10 +94,12 @@ class Problem(NamedTuple):
 
 @dataclass
 class Preview:
-    """What an import would create, and every problem that stops it. Nothing is written."""
+    """What an import would create, and the problems that stop it (the first MAX_PROBLEMS;
+    `unlisted` counts the others). Nothing is written."""
 
     rows: list[HouseholdRow]
     problems: list[Problem]
+    unlisted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -113,19 +125,39 @@ class PreviewInvalid(InvalidInput):
     """A signed preview that was altered, has expired, or belongs to someone else."""
 
 
-def households_preview(*, community: Community, data: bytes) -> Preview:
-    """Read a CSV file of households and check every row against the file and the community."""
-    try:
-        text = _decode(data)
-    except _FileProblem as exc:
-        return Preview(rows=[], problems=[Problem(None, exc.message)])
+def households_preview(*, community: Community, data: bytes | BinaryIO) -> Preview:
+    """Read a CSV file of households (bytes, or a binary file read a chunk at a time) and check
+    every row against the file and the community. A file over a limit is refused as soon as
+    that is known, without reading the rest."""
+    file = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    size = getattr(file, "size", None)  # an upload knows its size before it is read
+    if size is not None and size > MAX_BYTES:
+        return Preview(rows=[], problems=[Problem(None, _too_large())])
     existing = set(community.households.values_list("name", flat=True))
-    return parse_households(text, existing=existing)
+    return parse_households(_lines(file), existing=existing)
 
 
-def parse_households(text: str, *, existing: Collection[str] = frozenset()) -> Preview:
-    """Check a CSV text; `existing` are the names the community already has."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+def parse_households(
+    source: str | Iterable[str], *, existing: Collection[str] = frozenset()
+) -> Preview:
+    """Check a CSV text, or its lines with their line ends; `existing` are the names the
+    community already has. Stops at the first limit passed (rows, columns, a cell's length)."""
+    try:
+        return _parse(source, existing)
+    except _FileProblem as exc:
+        return Preview(rows=[], problems=[Problem(exc.line, exc.message)])
+
+
+def _parse(source: str | Iterable[str], existing: Collection[str]) -> Preview:
+    lines = iter(io.StringIO(source, newline="") if isinstance(source, str) else source)
+    head: list[str] = []  # the lines up to the header, which decides the delimiter
+    for text in lines:
+        head.append(text)
+        if text.strip():
+            break
+    reader = csv.reader(
+        itertools.chain(head, lines), delimiter=_delimiter(head[-1] if head else "")
+    )
     records = _records(reader)
     try:
         header_line, header = next(records)
@@ -171,7 +203,13 @@ def parse_households(text: str, *, existing: Collection[str] = frozenset()) -> P
         problems.append(Problem(reader.line_num, str(exc)))
     if not rows and not problems:
         problems.append(Problem(None, _("The file has a header but no households.")))
-    return Preview(rows=rows, problems=problems)
+    listed, unlisted = problems_listed(problems)
+    return Preview(rows=rows, problems=listed, unlisted=unlisted)
+
+
+def problems_listed(problems: Sequence[Problem]) -> tuple[list[Problem], int]:
+    """The problems worth listing (the first MAX_PROBLEMS) and how many more there are."""
+    return list(problems[:MAX_PROBLEMS]), max(0, len(problems) - MAX_PROBLEMS)
 
 
 def check_rows(rows: Sequence[HouseholdRow], *, existing: Collection[str]) -> list[Problem]:
@@ -260,50 +298,90 @@ def _row_from_list(values: list) -> HouseholdRow:
 
 
 class _FileProblem(Exception):
-    def __init__(self, message: str):
-        self.message = message
+    def __init__(self, message: str, line: int | None = None):
+        self.message, self.line = message, line
 
 
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise _FileProblem(
-            _("The file is larger than %(mb)d MB; split it into smaller files.")
-            % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
-    not_text = _(
+def _too_large() -> str:
+    return _("The file is larger than %(mb)d MB; split it into smaller files.") % {
+        "mb": MAX_BYTES // (1024 * 1024)
+    }
+
+
+def _not_text() -> str:
+    return _(
         "This is not a text (CSV) file in UTF-8. In the spreadsheet, choose "
         "“Save as” → “CSV UTF-8” and upload that file."
     )
-    if b"\x00" in data:
-        raise _FileProblem(not_text)
-    try:
-        text = data.decode("utf-8-sig")  # a byte-order mark, as Excel writes, is dropped
-    except UnicodeDecodeError:
-        raise _FileProblem(not_text) from None
-    if not text.strip():
-        raise _FileProblem(_("The file is empty."))
-    return text
 
 
-def _delimiter(text: str) -> str:
+def _lines(file: BinaryIO) -> Iterator[str]:
+    """The lines of a binary file as text with their ends (as csv reads them), read a chunk at
+    a time: refused (_FileProblem) as soon as it proves larger than MAX_BYTES or not UTF-8
+    text, before the rest is read. A byte-order mark, as Excel writes, is dropped."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    pending, read = "", 0
+    while True:
+        chunk = file.read(min(_CHUNK, MAX_BYTES + 1 - read))
+        read += len(chunk)
+        if read > MAX_BYTES:
+            raise _FileProblem(_too_large())
+        if b"\x00" in chunk:
+            raise _FileProblem(_not_text())
+        try:
+            pending += decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            raise _FileProblem(_not_text()) from None
+        if not chunk:
+            yield from io.StringIO(pending, newline="")
+            return
+        # Complete lines only; a last "\r" may be the first half of "\r\n".
+        searched = pending[:-1] if pending.endswith("\r") else pending
+        cut = max(searched.rfind("\n"), searched.rfind("\r")) + 1
+        if cut:
+            yield from io.StringIO(pending[:cut], newline="")
+            pending = pending[cut:]
+
+
+def _delimiter(header: str) -> str:
     """Semicolon or comma, judged on the header line, whose names never contain either.
 
     Spreadsheets set to Russian write `;` (the comma is their decimal separator). The header is
     a surer guide than csv.Sniffer, which guesses from the rows, where names may hold commas.
     """
-    header = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: header.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
 
 def _records(reader):
-    """(line where the record starts, cells), skipping records with nothing in them."""
+    """(line where the record starts, cells), skipping records with nothing in them; stops the
+    file (_FileProblem) at a record wider than MAX_COLUMNS or a cell longer than MAX_CELL."""
     previous_end = 0
     for cells in reader:
         start, previous_end = previous_end + 1, reader.line_num
+        if len(cells) > MAX_COLUMNS:
+            raise _FileProblem(
+                _(
+                    "This line has %(n)d cells, and a list of households has at most %(max)d "
+                    "columns; delete the extra columns in the spreadsheet."
+                )
+                % {"n": len(cells), "max": MAX_COLUMNS},
+                line=start,
+            )
+        if any(len(cell) > MAX_CELL for cell in cells):
+            raise _FileProblem(
+                _("A cell on this line is longer than %(max)d characters; is this the right file?")
+                % {"max": MAX_CELL},
+                line=start,
+            )
         if any(cell.strip() for cell in cells):
             yield start, cells
+
+
+def _shown(value: str) -> str:
+    """A cell as quoted back in a message: its beginning, if it is long."""
+    return value if len(value) <= SHOWN_LENGTH else value[: SHOWN_LENGTH - 1] + "…"
 
 
 def _normalise_header(text: str) -> str:
@@ -340,7 +418,7 @@ def _read_header(header: list[str], line: int) -> tuple[list[str | None], list[P
                     "Unknown columns: %(unknown)s. The columns are: name, size, children, "
                     "elderly, ill_or_disabled (or название, людей, дети, пожилые, больные)."
                 )
-                % {"unknown": ", ".join(f"“{u}”" for u in unknown)},
+                % {"unknown": ", ".join(f"“{_shown(u)}”" for u in unknown)},
             )
         )
     for column in REQUIRED:
@@ -356,18 +434,27 @@ def _read_row(
 ) -> tuple[dict, list[Problem]]:
     values: dict[str, str] = {}
     problems: list[Problem] = []
+    stray: list[tuple[int, str]] = []  # (column number, cell) of cells under no header
     for i, cell in enumerate(cells):
         column = columns[i] if i < len(columns) else None
         if column is not None:
             values[column] = cell.strip()
         elif cell.strip():
-            problems.append(
-                Problem(
-                    line,
-                    _("“%(value)s” is in column %(n)d, which has no header.")
-                    % {"value": cell.strip(), "n": i + 1},
-                )
+            stray.append((i + 1, cell.strip()))
+    if stray:
+        (n, value), more = stray[0], len(stray) - 1
+        first = {"value": _shown(value), "n": n, "more": more}
+        if more:
+            message = ngettext(
+                "“%(value)s” is in column %(n)d, which has no header, and so is %(more)d more "
+                "cell on this line.",
+                "“%(value)s” is in column %(n)d, which has no header, and so are %(more)d more "
+                "cells on this line.",
+                more,
             )
+        else:
+            message = _("“%(value)s” is in column %(n)d, which has no header.")
+        problems.append(Problem(line, message % first))
     row: dict = {}
     name = values.get("name", "")
     if not name:
@@ -402,7 +489,7 @@ def _read_row(
                         "“%(value)s” under “%(column)s” is not yes or no "
                         "(write yes, no, да, нет, 1, 0 or x)."
                     )
-                    % {"value": values[column], "column": written},
+                    % {"value": _shown(values[column]), "column": _shown(written)},
                 )
             )
     return row, problems

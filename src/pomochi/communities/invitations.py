@@ -24,11 +24,13 @@ from pomochi.audit.services import audit_append
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Invitation, Membership
 from pomochi.errors import Conflict, InvalidInput
+from pomochi.text import text_or_refuse
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper is typed right the first time.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12  # 31^12 ≈ 2^59 codes, each usable once and only until it expires
 VALID_DAYS = 14
+EMAIL_LENGTH = Invitation._meta.get_field("email").max_length
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def invitation_create(
     which must contain "{code}"; either way the caller shows the code once, for paper.
     """
     policy.require(actor, "membership.invite", community)
+    email = text_or_refuse(email, field="email", max_length=EMAIL_LENGTH, multiline=False)
     if household is not None and household.community_id != community.id:
         raise InvalidInput(_("That household belongs to another community."), field="household")
     email = email.strip()
@@ -221,7 +224,11 @@ def account_create_and_accept(
 
     if invitation_find(code=code) is None:
         raise _not_valid()
-    username = username.strip()
+    username = username.strip()  # Django's validators judge it: they refuse control characters
+    email = text_or_refuse(email, field="email", max_length=EMAIL_LENGTH, multiline=False)
+    display_name = text_or_refuse(
+        display_name, field="display_name", max_length=150, multiline=False
+    )
     user = User(username=username, email=email.strip(), display_name=display_name.strip())
     try:
         user.full_clean(exclude=["password"])  # Django's username validators, e-mail, lengths

@@ -22,8 +22,12 @@ from pomochi.communities.models import (
     ResourceType,
 )
 from pomochi.errors import Conflict, InvalidInput, NotAllowed
+from pomochi.text import LINE_LENGTH, text_or_refuse
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# The text rule's limits here are the columns' (a name is what the forms and the import take).
+NAME_LENGTH = Household._meta.get_field("name").max_length
+UNIT_LENGTH = ResourceType._meta.get_field("unit").max_length
 
 
 def _audit(
@@ -79,6 +83,7 @@ def community_create(
 
     Called by a site administrator (CLI or admin), so there is no actor membership yet.
     """
+    name = text_or_refuse(name, field="name", max_length=NAME_LENGTH, multiline=False)
     if not SLUG.fullmatch(slug or ""):
         raise InvalidInput(
             _("A short name uses only lowercase letters, digits and hyphens."), field="slug"
@@ -143,7 +148,7 @@ def household_create(
     has_ill_or_disabled: bool = False,
 ) -> Household:
     policy.require(actor, "household.create", community)
-    name = name.strip()
+    name = text_or_refuse(name, field="name", max_length=NAME_LENGTH, multiline=False)
     if not name:
         raise InvalidInput(_("A household needs a name."), field="name")
     if size < 1:
@@ -174,6 +179,10 @@ def household_create(
 @transaction.atomic
 def household_update(*, actor: Membership, household: Household, **changes) -> Household:
     policy.require(actor, "household.update", household)
+    if "name" in changes:
+        changes["name"] = text_or_refuse(
+            changes["name"], field="name", max_length=NAME_LENGTH, multiline=False
+        )
     allowed = {"name", "size", "has_children", "has_elderly", "has_ill_or_disabled"}
     if unknown := set(changes) - allowed:
         raise InvalidInput(_("Unknown household fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -256,6 +265,7 @@ def membership_set_roles(
 def bylaws_change(*, actor: Membership, community: Community, rules: dict, reason: str) -> Bylaws:
     """Adopt a new version of the bylaws. The old versions stay readable."""
     policy.require(actor, "bylaws.change", community)
+    reason = text_or_refuse(reason, field="reason")
     rules = validate_rules(rules)
     if not reason.strip():
         raise InvalidInput(_("Say why the bylaws change."), field="reason")
@@ -289,7 +299,8 @@ def resource_create(
     decimal_places: int = 0,
 ) -> ResourceType:
     policy.require(actor, "resource.create", community)
-    name, unit = name.strip(), unit.strip()
+    name = text_or_refuse(name, field="name", max_length=LINE_LENGTH, multiline=False)
+    unit = text_or_refuse(unit, field="unit", max_length=UNIT_LENGTH, multiline=False)
     if not name or not unit:
         raise InvalidInput(_("A resource needs a name and a unit."), field="name")
     if kind not in ResourceKind.values:

@@ -269,21 +269,36 @@ def bylaws_change(request, community):
     )
 
 
+def _import_context(community) -> dict:
+    return {
+        "community": community,
+        "max_rows": imports.MAX_ROWS,
+        "max_mb": imports.MAX_BYTES // (1024 * 1024),
+        "max_columns": imports.MAX_COLUMNS,
+    }
+
+
 @require_membership
 def households_import(request, community):
     """Upload a CSV file of households: shows what would be created and every bad line."""
     policy.require(request.membership, "household.create", community)
-    context = {"community": community, "max_rows": imports.MAX_ROWS}
+    context = _import_context(community)
     if request.method != "POST":
         return render(request, "communities/import.html", context)
     upload = request.FILES.get("file")
     if upload is None:
         context["problems"] = [imports.Problem(None, _("Choose a CSV file to upload."))]
         return render(request, "communities/import.html", context, status=422)
-    preview = imports.households_preview(
-        community=community, data=upload.read(imports.MAX_BYTES + 1)
-    )
-    context |= {"rows": preview.rows, "problems": preview.problems}
+    # Read a chunk at a time, and not at all if the upload is larger than allowed.
+    preview = imports.households_preview(community=community, data=upload)
+    context |= {
+        # The page shows the first rows and counts the others; the token carries them all.
+        "rows": preview.rows[: imports.PREVIEW_ROWS],
+        "row_count": len(preview.rows),
+        "rows_unshown": max(0, len(preview.rows) - imports.PREVIEW_ROWS),
+        "problems": preview.problems,
+        "problems_unlisted": preview.unlisted,
+    }
     if preview.ok:
         context["payload"] = imports.rows_sign(
             rows=preview.rows, community=community, actor=request.membership
@@ -296,7 +311,7 @@ def households_import(request, community):
 def households_import_confirm(request, community):
     """Create the households of a preview, carried here signed, so the file is not sent again."""
     policy.require(request.membership, "household.create", community)
-    context = {"community": community, "max_rows": imports.MAX_ROWS}
+    context = _import_context(community)
     try:
         rows = imports.rows_unsign(
             request.POST.get("payload", ""), community=community, actor=request.membership
@@ -305,7 +320,8 @@ def households_import_confirm(request, community):
             actor=request.membership, community=community, rows=rows
         )
     except imports.ImportRefused as exc:
-        context["problems"] = [imports.Problem(None, exc.message), *exc.problems]
+        listed, context["problems_unlisted"] = imports.problems_listed(exc.problems)
+        context["problems"] = [imports.Problem(None, exc.message), *listed]
         return render(request, "communities/import.html", context, status=422)
     except imports.PreviewInvalid as exc:
         context["problems"] = [imports.Problem(None, exc.message)]

@@ -11,6 +11,8 @@ from pomochi.sim.drill import MAX_WEEKS, DrillError, Shock, run_drill
 
 router = Router(tags=["drills"])
 
+MAX_RATIONS = 100  # one a resource; no community keeps more kinds of stock
+
 
 class DrillQuery(Schema):
     stock_loss: float = Field(0, ge=0, le=1, description="share of the stores lost at once")
@@ -19,6 +21,7 @@ class DrillQuery(Schema):
     weeks: int = Field(52, ge=1, le=MAX_WEEKS)
     ration: list[Line] = Field(
         default_factory=list,
+        max_length=MAX_RATIONS,
         description="RESOURCE=QUANTITY per person per week, in the resource's unit; repeatable",
     )
 

@@ -4,14 +4,13 @@ ledger.inputs, as the page's form is, and recorded by the same call."""
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import create_model
 
 from pomochi.api.common import (
     ERRORS,
     Amount,
     Error,
-    FieldError,
     Instant,
     Note,
     PageMeta,
@@ -46,6 +45,7 @@ from pomochi.ledger.selectors import (
 router = Router(tags=["ledger"])
 
 IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=200)
+MAX_PER_PAGE = 200  # events a page
 __all__ = ["Amount", "IdempotencyKey", "amount", "router"]  # aid's API uses these too
 
 
@@ -95,8 +95,8 @@ class EventFilters(Schema):
     household: int | None = None
     since: Instant | None = None
     until: Instant | None = None
-    page: int = 1
-    per_page: int = 50
+    page: int = Field(1, ge=1)
+    per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
 
 
 def movement_schema(movement: Movement) -> type[Schema]:
@@ -169,10 +169,6 @@ def get_pool(request, slug: str, pool_id: int):
 @router.get("/communities/{slug}/events", response={200: EventPage, **ERRORS})
 def list_events(request, slug: str, filters: Query[EventFilters]):
     community, membership = caller(request, slug)
-    if not 1 <= filters.per_page <= 200:
-        raise FieldError("per_page", _("Ask for between 1 and 200 events a page."))
-    if filters.page < 1:
-        raise FieldError("page", _("Pages are numbered from 1."))
     if filters.household is not None:
         # Listing a household's events shows what it received: the same rule as its page.
         household = in_community(Household, community, filters.household, field="household")

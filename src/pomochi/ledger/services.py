@@ -23,6 +23,7 @@ from pomochi.communities.quantities import format_quantity
 from pomochi.errors import Conflict, DomainError, InvalidInput
 from pomochi.ledger import sql
 from pomochi.ledger.models import Action, Event, IdempotencyRecord, Pool, PoolKind
+from pomochi.text import text_or_refuse
 
 
 class NotEnoughStock(DomainError):
@@ -55,6 +56,7 @@ class Cause:
 GOODS = (ResourceKind.CONSUMABLE, ResourceKind.DURABLE)
 # Clocks on phones drift; anything later than this is a typo, not a clock.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+POOL_NAME_LENGTH = Pool._meta.get_field("name").max_length
 
 
 @transaction.atomic
@@ -62,7 +64,7 @@ def pool_create(
     *, actor: Membership, community: Community, name: str, kind: str = PoolKind.OTHER
 ) -> Pool:
     policy.require(actor, "pool.create", community)
-    name = name.strip()
+    name = text_or_refuse(name, field="name", max_length=POOL_NAME_LENGTH, multiline=False)
     if not name:
         raise InvalidInput(_("A pool needs a name."), field="name")
     if kind not in PoolKind.values:
@@ -214,6 +216,7 @@ def event_adjust(
     `change` is signed: negative takes stock out (refused below zero), positive puts it in.
     """
     policy.require(actor, "ledger.adjust", pool)
+    reason = text_or_refuse(reason, field="reason")
     if not reason.strip():
         raise InvalidInput(_("Give the reason for the adjustment."), field="reason")
     if change == 0:
@@ -242,6 +245,7 @@ def event_reverse(
 ) -> Event:
     """Undo a mistaken event with its mirror image, pointing at it. At most one per event."""
     policy.require(actor, "ledger.reverse", event)
+    reason = text_or_refuse(reason, field="reason")
     if not reason.strip():
         raise InvalidInput(_("Give the reason for the reversal."), field="reason")
     if occurred_at is not None and occurred_at < event.occurred_at:
@@ -361,6 +365,9 @@ def events_distribute_batch(
     events and the chain are exactly those that one distribution per line would have written.
     """
     policy.require(actor, "ledger.distribute", pool)
+    for line in lines:
+        if line.note:  # a round's lines mostly have none: no call for them
+            text_or_refuse(line.note, field="note")
     community_id = actor.community_id
     now = timezone.now()
     if occurred_at is not None and timezone.is_naive(occurred_at):
@@ -508,6 +515,8 @@ def _record(
     reverses: Event | None = None,
     idempotency_key: str | None = None,
 ) -> Event:
+    # Every movement's note passes here: the text rule as the ledger's own guarantee.
+    note = text_or_refuse(note, field="note")
     community_id = actor.community_id
     now = timezone.now()
     if occurred_at is not None and timezone.is_naive(occurred_at):

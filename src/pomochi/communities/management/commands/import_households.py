@@ -33,15 +33,17 @@ class Command(BaseCommand):
         if not policy.can(membership, "household.create", place):
             raise CommandError(f"{actor!r} may not add households to {place.slug}")
         try:
+            # Read a chunk at a time: a file over a limit is refused before it is all read.
             with open(file, "rb") as f:
-                data = f.read(imports.MAX_BYTES + 1)
+                preview = imports.households_preview(community=place, data=f)
         except OSError as e:
             raise CommandError(f"cannot read {file}: {e.strerror}") from None
 
-        preview = imports.households_preview(community=place, data=data)
         if not preview.ok:
             for problem in preview.problems:
                 self.stderr.write(str(problem))
+            if preview.unlisted:
+                self.stderr.write(f"… and {preview.unlisted} more problem(s)")
             raise CommandError(f"nothing imported: {len(preview.problems)} problem(s) in {file}")
         if not commit:
             for row in preview.rows:
