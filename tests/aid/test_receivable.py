@@ -83,6 +83,29 @@ def test_a_rejected_round_allots_nothing_until_it_is_edited_again(needy_village)
     assert need_receivable(need=v.need_sidorovs) == 4_000
 
 
+def test_the_figure_counts_every_open_round_once_in_its_current_revision(needy_village):
+    v = needy_village
+    first = round_over(v, [v.need_petrovs], 20_000)
+    first = round_edit(actor=v.alice, round=first, quantity=10_000)  # revision 1 no longer holds
+    second = round_over(v, [v.need_petrovs, v.need_sidorovs], 25_000)
+    assert share_of(second, v.need_petrovs) == 15_000  # 30 kg − 10 kg in the first
+    assert need_receivable(need=v.need_petrovs) == 30_000 - 10_000 - 15_000
+    assert need_receivable(need=v.need_petrovs, exclude_round=first) == 15_000
+    assert need_receivable(need=v.need_petrovs, exclude_round=second) == 20_000
+    round_execute(actor=v.alice, round=approve(v, first))  # carried out: met, no longer allotted
+    assert need_receivable(need=v.need_petrovs) == 30_000 - 10_000 - 15_000
+
+
+def test_one_need_and_many_read_the_same_figure(needy_village):
+    v = needy_village
+    promise_petrovs_grain(v, 8_000)
+    round_over(v, [v.need_orlovs, v.need_sidorovs], 50_000)
+    needs = [v.need_petrovs, v.need_orlovs, v.need_sidorovs]
+    many = needs_receivable(need_ids=[n.pk for n in needs])
+    assert many == {n.pk: need_receivable(need=n) for n in needs}
+    assert many == {v.need_petrovs.pk: 22_000, v.need_orlovs.pk: 40_000, v.need_sidorovs.pk: 0}
+
+
 # Rounds and promises see each other
 
 
@@ -227,6 +250,21 @@ def statements_to_carry_out(v, n: int) -> int:
 def test_carrying_out_a_round_costs_the_same_statements_for_10_shares_as_for_100(stocked_village):
     v = stocked_village
     assert statements_to_carry_out(v, 10) == statements_to_carry_out(v, 100)
+
+
+def statements_to_open(v, n: int) -> int:
+    needs = households_with_needs(v, n)
+    with CaptureQueriesContext(connection) as captured:
+        round_ = round_over(v, needs, n)
+    round_cancel(actor=v.alice, round=round_)  # the next opening reads no round still open
+    return len(captured)
+
+
+def test_opening_a_round_costs_the_same_statements_for_10_needs_as_for_100(stocked_village):
+    """Its needs are named in one parameter, locked and read in one statement, and what is held
+    for them read in one query per kind, not one per need."""
+    v = stocked_village
+    assert statements_to_open(v, 10) == statements_to_open(v, 100)
 
 
 def test_a_need_named_20_000_times_is_one_share_found_in_one_query(

@@ -1,0 +1,361 @@
+"""Communities in the permission matrix: members and roles, invitations, households and their
+import, bylaws; communities, households and resources over the API.
+
+Conventions, roles and the runner: tests/matrix.py. The services × roles matrix is
+test_policy_matrix.py, next to this file.
+"""
+
+from collections.abc import Callable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from pomochi.communities.bylaws import default_rules
+from tests.matrix import (
+    EMPTY,
+    MEMBERS,
+    SEES_PRIVATE,
+    VILLAGE,
+    Route,
+    api,
+    everyone,
+    form_errors,
+    html,
+    membership_of,
+    page,
+    permission_matrix,
+    pk,
+)
+
+
+def household_links_only_for_coordinators(response, w, role):
+    link = reverse("household", args=["village", w.sidorovs.id])
+    assert (link in html(response)) == (role in SEES_PRIVATE)
+
+
+FLAGS = ("has_children", "has_elderly", "has_ill_or_disabled")
+
+
+def flags(visible_to: tuple[str, ...]):
+    """The vulnerability flags of one household: values for those who may see them, else null."""
+
+    def check(response, w, role):
+        body = response.json()
+        if role in visible_to:
+            assert all(isinstance(body[f], bool) for f in FLAGS), body
+        else:
+            assert all(body[f] is None for f in FLAGS), body
+
+    return check
+
+
+def household_list_flags(response, w, role):
+    for h in response.json():
+        visible = role in SEES_PRIVATE or (role == "member" and h["id"] == w.petrovs.id)
+        assert all((h[f] is not None) == visible for f in FLAGS), (role, h)
+    assert w.kuznetsovs.id not in {h["id"] for h in response.json()}
+
+
+def only_own_communities(response, w, role):
+    slugs = [c["slug"] for c in response.json()]
+    assert slugs == (["hamlet"] if role == "outsider" else ["village"])
+
+
+def bylaws_data(w, role):
+    rules = default_rules()
+    values = {k: v for k, v in rules.items() if k != "privacy"} | rules["privacy"]
+    data = {k: ("on" if v else "") if isinstance(v, bool) else v for k, v in values.items()}
+    return {k: v for k, v in data.items() if v != ""} | {"reason": "harvest came early"}
+
+
+def csv_upload(text: str) -> Callable:
+    return lambda w, role: {"file": SimpleUploadedFile("households.csv", text.encode())}
+
+
+def import_payload(signer: str) -> Callable:
+    """A signed preview of one household, as the upload page gives it to `signer`."""
+
+    def data(w, role):
+        from pomochi.communities import imports
+
+        actor = {
+            "self": membership_of(w, role) if role != "anonymous" else w.alice,
+            "olga": w.olga,
+            "charlie": w.charlie,
+        }[signer]
+        row = imports.HouseholdRow(line=2, name="Belovs", size=3)
+        return {"payload": imports.rows_sign(rows=[row], community=actor.community, actor=actor)}
+
+    return data
+
+
+def invitation_code(w, role) -> str:
+    return w.invited.code
+
+
+def web_routes() -> list[Route]:
+    return [
+        # Members, households, bylaws, audit.
+        Route("members", page(), kwargs=VILLAGE, check=household_links_only_for_coordinators),
+        # Invitations: coordinators make and withdraw them; anyone with the code opens one.
+        Route("invitations", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "invitations",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"household": pk("sidorovs"), "email": ""},
+        ),
+        Route(
+            "invitations",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"household": pk("kuznetsovs")},
+            variant="into another community's household",
+            check=form_errors,
+        ),
+        Route(
+            "invitations",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"email": "not an address"},
+            variant="bad e-mail",
+            check=form_errors,
+        ),
+        Route(
+            "invitation-revoke",
+            everyone(405),
+            kwargs=VILLAGE | {"invitation_id": pk("invitation")},
+            to_login=False,
+        ),
+        Route(
+            "invitation-revoke",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"invitation_id": pk("invitation")},
+            method="POST",
+        ),
+        Route(
+            "invitation-revoke",
+            page(404),
+            kwargs=VILLAGE | {"invitation_id": pk("hamlet_invitation")},
+            method="POST",
+            variant="another community's invitation",
+        ),
+        Route("invite", everyone(200), kwargs={"code": invitation_code}, to_login=False),
+        Route(
+            "invite",
+            everyone(404),
+            kwargs={"code": "2222-3333-4444"},
+            variant="unknown code",
+            to_login=False,
+        ),
+        # Accepting: charlie (of another community) joins; members already are (told so).
+        Route(
+            "invite",
+            everyone(200, anonymous=422, outsider=302),
+            kwargs={"code": invitation_code},
+            method="POST",
+            data=EMPTY,
+            to_login=False,
+        ),
+        Route("invite-code", everyone(200), to_login=False),
+        Route(
+            "invite-code",
+            everyone(302),
+            data={"code": invitation_code},
+            variant="a code typed in",
+            to_login=False,
+        ),
+        # Roles: POST only. Nobody changes their own; only the committee grants committee.
+        Route(
+            "member-roles",
+            everyone(405),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            to_login=False,
+        ),
+        Route(
+            "member-roles",
+            page(302, member=403),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            method="POST",
+            data={"role": "coordinator", "grant": "1"},
+            variant="make bob coordinator",
+        ),
+        Route(
+            "member-roles",
+            page(302, allowed=("committee",)),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            method="POST",
+            data={"role": "committee", "grant": "1"},
+            variant="elect bob to the committee",
+        ),
+        # bob: not his to change; alice: her own; vera (committee) may.
+        Route(
+            "member-roles",
+            page(302, member=403, coordinator=403),
+            kwargs=VILLAGE | {"membership_id": pk("alice")},
+            method="POST",
+            data={"role": "coordinator", "grant": "0"},
+            variant="withdraw alice's coordinator role",
+        ),
+        Route(
+            "member-roles",
+            page(404),
+            kwargs=VILLAGE | {"membership_id": pk("charlie")},
+            method="POST",
+            data={"role": "coordinator", "grant": "0"},
+            variant="another community's member",
+        ),
+        # An unknown role is explained with a message on the members page, for everyone.
+        Route(
+            "member-roles",
+            page(302),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route("household-add", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "household-add",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"name": "Belovs", "size": "3", "has_children": "on"},
+        ),
+        Route(
+            "household-add",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("households-import", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        # The upload shows a preview (200) and creates nothing yet.
+        Route(
+            "households-import",
+            page(200, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=csv_upload("name,size\nBelovs,3\n"),
+        ),
+        Route(
+            "households-import",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route("households-import-confirm", everyone(405), kwargs=VILLAGE, to_login=False),
+        Route(
+            "households-import-confirm",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=import_payload("self"),
+        ),
+        # A preview is bound to who made it and where: anyone else's is a bad request.
+        Route(
+            "households-import-confirm",
+            page(400, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=import_payload("olga"),
+            variant="another coordinator's preview",
+        ),
+        Route(
+            "households-import-confirm",
+            page(400, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=import_payload("charlie"),
+            variant="another community's preview",
+        ),
+        Route(
+            "households-import-confirm",
+            page(400, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+        ),
+        Route("bylaws", page(), kwargs=VILLAGE),
+        Route("bylaws-version", page(), kwargs=VILLAGE | {"version": 1}),
+        Route("bylaws-version", page(404), kwargs=VILLAGE | {"version": 99}, variant="no such one"),
+        Route("bylaws-change", page(allowed=("committee",)), kwargs=VILLAGE),
+        Route(
+            "bylaws-change",
+            page(302, allowed=("committee",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=bylaws_data,
+        ),
+        Route(
+            "bylaws-change",
+            page(422, allowed=("committee",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+    ]
+
+
+def api_routes() -> list[Route]:
+    household = lambda name: VILLAGE | {"household_id": pk(name)}  # noqa: E731
+    return [
+        Route(
+            "api-v1:list_communities",
+            everyone(200, anonymous=401),
+            check=only_own_communities,
+        ),
+        Route("api-v1:get_community", api(), kwargs=VILLAGE),
+        Route(
+            "api-v1:get_community",
+            api(404, outsider=200),
+            kwargs={"slug": "hamlet"},
+            variant="another community",
+        ),
+        Route("api-v1:get_community", api(404), kwargs={"slug": "nowhere"}, variant="none such"),
+        Route("api-v1:list_households", api(), kwargs=VILLAGE, check=household_list_flags),
+        Route(
+            "api-v1:get_household",
+            api(),
+            kwargs=household("petrovs"),
+            variant="Petrovs (bob's own)",
+            check=flags(visible_to=MEMBERS),
+        ),
+        Route(
+            "api-v1:get_household",
+            api(),
+            kwargs=household("ivanovs"),
+            variant="Ivanovs (alice's own)",
+            check=flags(visible_to=SEES_PRIVATE),
+        ),
+        Route(
+            "api-v1:get_household",
+            api(),
+            kwargs=household("sidorovs"),
+            variant="Sidorovs (nobody's)",
+            check=flags(visible_to=SEES_PRIVATE),
+        ),
+        Route(
+            "api-v1:get_household",
+            api(404),
+            kwargs=household("kuznetsovs"),
+            variant="another community's household",
+        ),
+        Route("api-v1:list_resources", api(), kwargs=VILLAGE),
+    ]
+
+
+ROUTES = web_routes() + api_routes()
+
+
+test_permission_matrix = permission_matrix(ROUTES)
