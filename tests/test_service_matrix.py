@@ -5,7 +5,7 @@ Communities' and the ledger's services have their matrix in tests/communities/te
 
 Roles (tests/conftest.py): olga (coordinator and committee, Orlovs), alice (coordinator,
 Ivanovs), bob (plain member, Petrovs), vera (committee only), charlie (of the hamlet).
-The web and API matrix (tests/test_permission_matrix.py) proves the doors; this proves the
+The web and API matrix (tests/<app>/test_permission_matrix.py) proves the doors; this proves the
 services themselves, which are the guarantee, and `test_every_service_is_in_a_matrix` fails on
 any service that takes an actor and is listed in no service matrix.
 """
