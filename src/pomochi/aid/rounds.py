@@ -521,10 +521,10 @@ def allocation_delivery_reversed(*, actor: Membership, event, reversal) -> None:
 
 
 def _shares_to_hand_out(round_: AllocationRound) -> list:
-    """The current revision's shares above 0, in their order, with their needs locked and
-    rechecked in the same statement; the whole round refused, changing nothing, if any need can
-    no longer take its share (a promise delivered meanwhile, another round carried out). The
-    first refused, by household name, is named."""
+    """The current revision's shares above 0, in their order, read with their needs in the
+    statement that locks the needs, then rechecked: the whole round refused, changing nothing,
+    if any need can no longer take its share (a promise delivered meanwhile, another round
+    carried out). The first refused, by household name, is named."""
     with connection.cursor() as cursor:
         rows = sql.round_needs_lock(cursor, round_id=round_.id, revision=round_.revision)
     held = needs_held(
