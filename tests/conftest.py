@@ -106,6 +106,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Each test starts in the site's default language: a page requested in Russian leaves
+    Russian active in the thread (LocaleMiddleware activates, nothing deactivates), and a later
+    test that calls a service directly would read its messages in Russian."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def plain_http(settings):
     """The test client and live server speak HTTP; production redirects to HTTPS."""
     settings.SECURE_SSL_REDIRECT = False
