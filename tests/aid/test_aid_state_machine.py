@@ -5,6 +5,8 @@ confirms its deliveries; a coordinator who promises from the Granary and opens r
 the committee who approve) says whether each call must succeed. After every step, for every
 need: met ≤ asked, and met + promised (undelivered part of open promises) + allotted (in draft
 or approved rounds) ≤ asked; the database agrees with the model, and the audit chain verifies.
+Promises in the Petrovs' name are proposed by the coordinator and answered by bob: a proposal
+holds its part of the need until answered, is owed only once accepted, and owes nothing declined.
 """
 
 import itertools
@@ -26,7 +28,13 @@ from hypothesis.stateful import (
 from pomochi.aid.models import AllocationShare, Commitment, Need
 from pomochi.aid.rounds import round_cancel, round_decide, round_execute, round_open
 from pomochi.aid.selectors import needs_receivable
-from pomochi.aid.services import commitment_fulfil, commitment_make, need_post
+from pomochi.aid.services import (
+    commitment_accept,
+    commitment_decline,
+    commitment_fulfil,
+    commitment_make,
+    need_post,
+)
 from pomochi.audit.verify import verify_community
 from pomochi.errors import DomainError
 from pomochi.ledger.models import Event, Holding
@@ -53,10 +61,18 @@ class ModelPromise:
     quantity: int
     fulfilled: int = 0
     closed: bool = False
+    from_store: bool = True
+    accepted: bool = True  # a store's promise is owed at once; a household's once it accepts
+    declined: bool = False
 
     @property
     def owed(self) -> int:
-        return 0 if self.closed else self.quantity - self.fulfilled
+        """What it holds of its need: the undelivered part, unless closed or declined."""
+        return 0 if self.closed or self.declined else self.quantity - self.fulfilled
+
+    @property
+    def deliverable(self) -> bool:
+        return self.accepted and self.owed > 0
 
 
 @dataclass
@@ -171,16 +187,67 @@ class AidMachine(RuleBasedStateMachine):
         if made is not None:
             self.promises[made.id] = ModelPromise(need_id, quantity)
 
-    @precondition(lambda self: any(p.owed for p in self.promises.values()))
+    @precondition(lambda self: any(n.household != "petrovs" for n in self.needs.values()))
+    @rule(data=st.data(), quantity=amounts)
+    def propose_in_the_petrovs_name(self, data, quantity):
+        """alice matches the Petrovs' grain to another household's need: only proposed."""
+        others = sorted(i for i, n in self.needs.items() if n.household != "petrovs")
+        need_id = data.draw(st.sampled_from(others), label="need")
+        receivable = self.receivable(need_id)
+        if receivable > 0:
+            quantity = data.draw(st.just(receivable) | st.integers(1, receivable + 1))
+        need = Need.objects.select_related("household").get(pk=need_id)
+        made = self.attempt(
+            quantity <= receivable,
+            lambda: commitment_make(
+                actor=self.v.alice,
+                community=self.v.community,
+                receiver=need.household,
+                resource=self.v.grain,
+                quantity=quantity,
+                due_on=timezone.localdate() + timedelta(days=3),
+                giver_household=self.v.petrovs,
+                need=need,
+            ),
+        )
+        if made is not None:
+            assert made.accepted_at is None
+            self.promises[made.id] = ModelPromise(
+                need_id, quantity, from_store=False, accepted=False
+            )
+
+    @precondition(
+        lambda self: any(not p.accepted and not p.declined for p in self.promises.values())
+    )
+    @rule(data=st.data(), accept=st.booleans())
+    def bob_answers(self, data, accept):
+        waiting = sorted(i for i, p in self.promises.items() if not p.accepted and not p.declined)
+        promise_id = data.draw(st.sampled_from(waiting), label="proposal")
+        p = self.promises[promise_id]
+        commitment = Commitment.objects.get(pk=promise_id)
+        # Before any answer nothing is owed: a delivery is refused and changes nothing.
+        member = getattr(self.v, HOUSEHOLDS[self.needs[p.need].household])
+        self.attempt(
+            False, lambda: commitment_fulfil(actor=member, commitment=commitment, quantity=1)
+        )
+        if accept:
+            commitment_accept(actor=self.v.bob, commitment=commitment)
+            p.accepted = True
+        else:
+            commitment_decline(actor=self.v.bob, commitment=commitment, reason="no grain left")
+            p.declined = True
+
+    @precondition(lambda self: any(p.deliverable for p in self.promises.values()))
     @rule(data=st.data())
     def fulfil_promise(self, data):
-        open_ = sorted(i for i, p in self.promises.items() if p.owed)
+        open_ = sorted(i for i, p in self.promises.items() if p.deliverable)
         promise_id = data.draw(st.sampled_from(open_), label="promise")
         p = self.promises[promise_id]
         quantity = data.draw(st.just(p.owed) | st.integers(1, p.owed), label="part")
         need = self.needs[p.need]
         member = getattr(self.v, HOUSEHOLDS[need.household])
-        fits = quantity <= self.receivable(p.need) + p.owed and quantity <= self.stock
+        in_stock = quantity <= self.stock or not p.from_store  # a household gives its own
+        fits = quantity <= self.receivable(p.need) + p.owed and in_stock
         commitment = Commitment.objects.get(pk=promise_id)
         done = self.attempt(
             fits,
@@ -189,11 +256,14 @@ class AidMachine(RuleBasedStateMachine):
         if done is None:
             return
         event = Event.objects.filter(cause_type="commitment", cause_id=promise_id).latest("id")
-        self.deliveries[event.id] = ModelDelivery(p.need, quantity, promise=promise_id)
+        self.deliveries[event.id] = ModelDelivery(
+            p.need, quantity, promise=promise_id, extra={"from_store": p.from_store}
+        )
         p.fulfilled += quantity
         p.closed = p.fulfilled >= p.quantity
         need.met += quantity
-        self.stock -= quantity
+        if p.from_store:
+            self.stock -= quantity
 
     @precondition(lambda self: self.needs)
     @rule(data=st.data(), quantity=st.integers(min_value=1, max_value=12_000))
@@ -285,7 +355,8 @@ class AidMachine(RuleBasedStateMachine):
         )
         d.reversed = True
         self.needs[d.need].met -= d.quantity
-        self.stock += d.quantity
+        if d.extra.get("from_store", True):
+            self.stock += d.quantity
         if d.promise is not None:
             p = self.promises[d.promise]
             p.fulfilled -= d.quantity
