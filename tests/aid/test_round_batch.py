@@ -9,7 +9,7 @@ import pytest
 from pomochi import fairshare
 from pomochi.aid.models import AllocationShare
 from pomochi.aid.rounds import _explanation, _explanations, round_decide, round_execute, round_open
-from pomochi.notify.messages import render
+from pomochi.notify.messages import render, render_many
 from pomochi.notify.models import Notification
 from pomochi.notify.services import notify_members
 
@@ -56,11 +56,34 @@ def test_it_keeps_the_facts_and_words_them_when_read(needy_village):
     assert told.community_id == v.community.id
     assert told.params["share"] == share.id
     assert told.params["amount"] == share.share == 25_000
-    assert told.params["explanation"] == share.explanation
+    assert "explanation" not in told.params  # the share's own, read with it
     assert render(told.kind, told.params) == (
         "Your share of grain from Granary: 25 kg. You asked 30 kg; 3 households shared 60 kg by "
         "max-min fairness; everyone's cap was 25 kg; you receive 25 kg."
     )
+
+
+def test_it_shows_a_notification_with_its_explanation_copied_in_as_it_was(needy_village):
+    v = needy_village
+    round_ = carried_out(v)
+    share = AllocationShare.objects.get(round=round_, household=v.petrovs)
+    told = Notification.objects.get(kind="allocation.share", recipient=v.bob)
+    copied = told.params | {"explanation": share.explanation | {"share": 1_000}}
+    AllocationShare.objects.filter(pk=share.pk).update(explanation={})  # not read for such a row
+    assert render(told.kind, copied).endswith("you receive 1 kg.")
+
+
+def test_it_reads_the_explanations_of_a_page_of_notifications_at_once(
+    needy_village, django_assert_num_queries
+):
+    v = needy_village
+    carried_out(v)
+    told = list(Notification.objects.filter(kind="allocation.share").order_by("id"))
+    assert len(told) >= 2
+    with django_assert_num_queries(1):
+        texts = render_many([(n.kind, n.params) for n in told])
+    assert texts == [render(n.kind, n.params) for n in told]
+    assert all("households shared 60 kg by max-min fairness" in t for t in texts)
 
 
 def test_it_shows_a_notification_written_before_the_facts_as_it_was(needy_village):

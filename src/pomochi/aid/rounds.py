@@ -7,11 +7,11 @@ distributions. Every edit is a new revision; shares and decisions of older revis
 import hashlib
 import json
 from datetime import timedelta
+from operator import itemgetter
 from types import SimpleNamespace
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,14 +77,18 @@ def _explanation(e: fairshare.Explanation) -> dict:
     }
 
 
-def _priority(row) -> int:
-    """priority_of for a row of _check_needs."""
-    vulnerable = (
-        row.household__has_children
-        or row.household__has_elderly
-        or row.household__has_ill_or_disabled
-    )
-    return URGENCY_RANK[row.urgency] * 2 + int(vulnerable)
+def _priorities(columns: dict) -> list[int]:
+    """priority_of for every need of _check_needs, from its columns."""
+    return [
+        URGENCY_RANK[urgency] * 2 + int(bool(children or elderly or ill))
+        for urgency, children, elderly, ill in zip(
+            columns["urgency"],
+            columns["household__has_children"],
+            columns["household__has_elderly"],
+            columns["household__has_ill_or_disabled"],
+            strict=True,
+        )
+    ]
 
 
 def _explanations(result: fairshare.Allocation) -> list[str]:
@@ -143,19 +147,19 @@ def _explanations(result: fairshare.Allocation) -> list[str]:
     ]
 
 
-def _compute(round_: AllocationRound, needs: list, receivable: list[int]) -> list[tuple]:
-    """Shares of what each need may still receive (rows of _check_needs and their figures):
-    (need id, household id, asked, share, explanation as JSON text), in the needs' order."""
+def _compute(round_: AllocationRound, needs: dict, receivable: list[int]) -> list[tuple]:
+    """Shares of what each need may still receive (the columns of _check_needs and their
+    figures): (need id, household id, asked, share, explanation as JSON text), in their order."""
     asked = np.maximum(np.array(receivable, dtype=np.int64), 0)
-    kwargs = {"ids": np.array([n.household_id for n in needs], dtype=np.int64)}
+    kwargs = {"ids": np.array(needs["household_id"], dtype=np.int64)}
     if round_.rule in ("per_person", "priority_tiers"):
-        kwargs["sizes"] = np.array([n.household__size for n in needs], dtype=np.int64)
+        kwargs["sizes"] = np.array(needs["household__size"], dtype=np.int64)
     if round_.rule == "priority_tiers":
-        kwargs["priorities"] = np.array([_priority(n) for n in needs], dtype=np.int64)
+        kwargs["priorities"] = np.array(_priorities(needs), dtype=np.int64)
     result = fairshare.allocate(round_.rule, asked, round_.quantity, **kwargs)
     return list(
         zip(
-            [n.pk for n in needs],
+            needs["pk"],
             kwargs["ids"].tolist(),
             asked.tolist(),
             result.shares.tolist(),
@@ -242,11 +246,12 @@ def _check_needs(
     needs: list[Need | int],
     rule: str,
     exclude_round: AllocationRound | None = None,
-) -> tuple[list, list[int]]:
+) -> tuple[dict, list[int]]:
     """The needs named (objects or ids, each counted once), locked and read in one statement,
     and what each may still receive; refused unless all are open needs for this resource, here.
-    Rows (named tuples of NEED_FIELDS and the rule's RULE_FIELDS) rather than models, in
-    household order, and their figures: a round reads up to 10,000."""
+    Columns (NEED_FIELDS and the rule's RULE_FIELDS, each a list) rather than models, in
+    household order, and their figures: a round reads up to 10,000, and plain tuples, unlike
+    models or named tuples, leave the garbage collector nothing to follow."""
     ids = list(dict.fromkeys(n if isinstance(n, int) else n.pk for n in needs))
     if not ids:
         raise InvalidInput(_("Choose the needs to share among."), field="needs")
@@ -257,23 +262,26 @@ def _check_needs(
             field="needs",
         )
     named = sql.ids_subquery(ids)  # one parameter, not 10,000
+    fields = (*NEED_FIELDS, *RULE_FIELDS.get(rule, ()))
     # Locked and read first, then what is held for them: counted after any writer that held
     # the needs has committed (PostgreSQL; SQLite's IMMEDIATE transaction serialises anyway).
-    needs = list(
+    rows = list(
         Need.objects.filter(community_id=pool.community_id, pk__in=named)
         .select_for_update(of=("self",))
         .order_by("pk")  # the order every writer locks needs in
-        .values_list(*NEED_FIELDS, *RULE_FIELDS.get(rule, ()), named=True)
+        .values_list(*fields)
     )
-    if len(needs) != len(ids):
+    if len(rows) != len(ids):
         raise InvalidInput(
             _("There is no such %(thing)s in this community.") % {"thing": Need._meta.verbose_name},
             field="needs",
         )
-    needs.sort(key=lambda n: n.household_id)
+    rows.sort(key=itemgetter(fields.index("household_id")))
     today = timezone.localdate()
     seen = set()
-    for need in needs:
+    need = SimpleNamespace()  # each row in turn, as Need.state reads a need
+    for row in rows:
+        need.__dict__.update(zip(fields, row, strict=True))
         if need.resource_id != resource.id:
             raise InvalidInput(
                 _("Every need in a round must be for %(resource)s, here.")
@@ -293,9 +301,13 @@ def _check_needs(
                 field="needs",
             )
         seen.add(need.household_id)
+    columns = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True))
     held = needs_held(need_ids=named, exclude_round=exclude_round)
-    return needs, [
-        receivable(asked=n.quantity, met=n.quantity_met, held=held.get(n.pk, 0)) for n in needs
+    return columns, [
+        receivable(asked=asked, met=met, held=held.get(pk, 0))
+        for pk, asked, met in zip(
+            columns["pk"], columns["quantity"], columns["quantity_met"], strict=True
+        )
     ]
 
 
@@ -567,8 +579,8 @@ def _household(household_id: int, community_id: int) -> Household:
 
 def _notify_shares(round_: AllocationRound) -> None:
     """Each household's members told their share and why, in one INSERT … SELECT: the
-    notification keeps the facts (the share's id, amount in the smallest unit, explanation),
-    rendered in the reader's language when read (_share_message)."""
+    notification keeps the facts (the share's id, its amount in the smallest unit), worded in
+    the reader's language when read, with the explanation the share keeps (_share_words)."""
     resource = round_.resource
     head = json.dumps(
         {
@@ -591,20 +603,35 @@ def _notify_shares(round_: AllocationRound) -> None:
         )
 
 
-def _share_message(params: dict) -> dict:
-    """An allocation.share notification's words from its facts. Rows written before the facts
-    were kept hold the words already ("amount" and "why" as text): they are shown as they are."""
-    if "why" in params:
-        return params
-    unit = SimpleNamespace(unit=params["unit"], decimal_places=params["decimal_places"])
-    share = SimpleNamespace(explanation=params["explanation"])
-    return params | {
-        "amount": format_quantity(params["amount"], resource=unit),
-        "why": share_sentence(share, unit),
-    }
+def _share_words(many: list[dict]) -> list[dict]:
+    """allocation.share notifications' words from their facts, the explanations read from their
+    shares in one query. Older rows are shown as they were written: with the explanation copied
+    in ("explanation"), or, older still, with the words already made ("amount" and "why" as
+    text)."""
+    wanted = [p["share"] for p in many if "why" not in p and "explanation" not in p]
+    explained = (
+        dict(AllocationShare.objects.filter(pk__in=wanted).values_list("pk", "explanation"))
+        if wanted
+        else {}
+    )
+    words = []
+    for params in many:
+        if "why" in params:
+            words.append(params)
+            continue
+        unit = SimpleNamespace(unit=params["unit"], decimal_places=params["decimal_places"])
+        explanation = params.get("explanation") or explained[params["share"]]
+        words.append(
+            params
+            | {
+                "amount": format_quantity(params["amount"], resource=unit),
+                "why": share_sentence(SimpleNamespace(explanation=explanation), unit),
+            }
+        )
+    return words
 
 
-register_params("allocation.share", _share_message)
+register_params("allocation.share", _share_words)
 
 
 @transaction.atomic
@@ -636,11 +663,7 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
             ],
             return_events=False,
         )
-        given = round_.shares.filter(revision=round_.revision, share__gt=0)
-        needs_met_change(
-            needs=Need.objects.filter(pk__in=given.values("need_id")),
-            by=Subquery(given.filter(need_id=OuterRef("pk")).values("share")[:1]),
-        )
+        needs_met_change(by={need_id: share for _id, need_id, _h, share in shares})
     round_.status = RoundStatus.EXECUTED
     round_.executed_at, round_.executed_by = timezone.now(), actor
     round_.save(update_fields=["status", "executed_at", "executed_by"])

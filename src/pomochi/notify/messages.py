@@ -4,17 +4,48 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-# kind → a function from the stored facts to the template's words, registered by the app that
-# writes that kind (notify imports no app above it): amounts in the smallest unit become text,
-# an explanation becomes a sentence, in the reader's language.
-_PARAMS: dict[str, Callable[[dict], dict]] = {}
+# kind → a function from the stored facts of several notifications of that kind to the
+# template's words for each, registered by the app that writes that kind (notify imports no app
+# above it): amounts in the smallest unit become text, a share's explanation (read from the share,
+# once for a page of notifications) becomes a sentence, in the reader's language.
+_PARAMS: dict[str, Callable[[list[dict]], list[dict]]] = {}
 
 
-def register_params(kind: str, words: Callable[[dict], dict]) -> None:
+def register_params(kind: str, words: Callable[[list[dict]], list[dict]]) -> None:
     _PARAMS[kind] = words
 
 
 def render(kind: str, params: dict) -> str:
+    return render_many([(kind, params)])[0]
+
+
+def render_many(items: list[tuple[str, dict]]) -> list[str]:
+    """Each (kind, params) as render would word it; the facts of one kind gathered at once."""
+    words: list[dict | None] = [None] * len(items)
+    for kind, facts in _PARAMS.items():
+        at = [i for i, (k, _params) in enumerate(items) if k == kind]
+        if at:
+            group = [items[i][1] for i in at]
+            try:
+                worded = facts(group)
+            except (KeyError, TypeError, ValueError):
+                worded = [_words_of_one(facts, params) for params in group]  # one bad row: itself
+            for i, w in zip(at, worded, strict=True):
+                words[i] = w
+    return [
+        _worded(kind, params if w is None else w)
+        for (kind, params), w in zip(items, words, strict=True)
+    ]
+
+
+def _words_of_one(facts: Callable[[list[dict]], list[dict]], params: dict) -> dict | None:
+    try:
+        return facts([params])[0]
+    except (KeyError, TypeError, ValueError):
+        return None  # its template is shown as it is
+
+
+def _worded(kind: str, params: dict) -> str:
     templates = {
         "match": _("A match was found for your need of %(resource)s."),
         "commitment.made": _(
@@ -47,7 +78,6 @@ def render(kind: str, params: dict) -> str:
     if template is None:
         return kind
     try:
-        words = _PARAMS.get(kind)
-        return template % (words(params) if words else params)
+        return template % params
     except (KeyError, TypeError, ValueError):
         return template

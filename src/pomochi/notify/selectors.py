@@ -1,5 +1,5 @@
 from pomochi.communities.models import Membership
-from pomochi.notify.messages import render
+from pomochi.notify.messages import render_many
 from pomochi.notify.models import Notification
 
 
@@ -9,4 +9,5 @@ def unread_count(*, membership: Membership) -> int:
 
 def notifications_for(*, membership: Membership, limit: int = 50) -> list[tuple[Notification, str]]:
     items = Notification.objects.filter(recipient=membership).order_by("-created_at", "-id")
-    return [(n, render(n.kind, n.params)) for n in items[:limit]]
+    items = list(items[:limit])
+    return list(zip(items, render_many([(n.kind, n.params) for n in items]), strict=True))
