@@ -179,7 +179,8 @@ def _shares_digest(shares: list[tuple]) -> str:
 
     It is written in an entry of its own that only coordinators and the committee read: a digest
     of small ids and amounts in a public payload could be recovered by trying them all."""
-    rows = sorted([need, household, asked, share] for need, household, asked, share, _e in shares)
+    # Tuples, not lists: the same JSON, and nothing for the garbage collector to follow.
+    rows = sorted((need, household, asked, share) for need, household, asked, share, _e in shares)
     return hashlib.sha256(canonical_json(rows).encode()).hexdigest()
 
 
@@ -301,7 +302,8 @@ def _check_needs(
                 field="needs",
             )
         seen.add(need.household_id)
-    columns = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True))
+    # Column by column: zip(*rows) would hold an iterator per row, 10,000 objects to collect.
+    columns = {name: list(map(itemgetter(i), rows)) for i, name in enumerate(fields)}
     held = needs_held(need_ids=named, exclude_round=exclude_round)
     return columns, [
         receivable(asked=asked, met=met, held=held.get(pk, 0))

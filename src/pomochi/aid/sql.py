@@ -131,7 +131,8 @@ def needs_met_add(cursor, *, amounts: dict[int, int]) -> int:
     """Add to each need's quantity met its own amount (need id → amount), never below 0, in one
     UPDATE … FROM over the pairs sent as one JSON parameter (SQLite ≥ 3.33, PostgreSQL): a
     correlated subquery per need cost more than the rest of the update for a round's 10,000."""
-    pairs = json.dumps([[int(need), int(amount)] for need, amount in amounts.items()])
+    # The JSON written as text: a list per pair would be 10,000 objects for the collector.
+    pairs = "[" + ",".join(f"[{int(need)},{int(amount)}]" for need, amount in amounts.items()) + "]"
     if cursor.db.vendor == "postgresql":
         rows = (
             "SELECT CAST(e->>0 AS BIGINT) AS need, CAST(e->>1 AS BIGINT) AS amount"
