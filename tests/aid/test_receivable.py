@@ -298,3 +298,28 @@ def test_a_need_of_another_community_reads_as_no_such_need(needy_village, hamlet
     for needs in ([v.need_petrovs, theirs], [v.need_petrovs.pk, theirs.pk], [999_999]):
         with pytest.raises(InvalidInput, match="There is no such need in this community"):
             round_over(v, needs, 10_000)
+
+
+def test_a_need_withdrawn_after_the_round_was_drafted_gets_nothing_from_it(needy_village):
+    """The household said it no longer needs it: carrying out the round refuses, changing
+    nothing, rather than handing the share out anyway."""
+    from pomochi.aid.rounds import round_decide, round_execute, round_open
+    from pomochi.aid.services import need_withdraw
+    from pomochi.errors import Conflict
+    from pomochi.ledger.models import Event
+
+    v = needy_village
+    round_ = round_open(
+        actor=v.alice,
+        pool=v.granary,
+        resource=v.grain,
+        quantity=20_000,
+        needs=[v.need_petrovs, v.need_sidorovs],
+    )
+    round_decide(actor=v.vera, round=round_, approve=True)
+    round_decide(actor=v.olga, round=round_, approve=True)
+    need_withdraw(actor=v.bob, need=v.need_petrovs)
+    events_before = Event.objects.count()
+    with pytest.raises(Conflict, match="The need of Petrovs for grain can now take only 0 kg"):
+        round_execute(actor=v.alice, round=round_)
+    assert Event.objects.count() == events_before

@@ -116,10 +116,13 @@ def ids_subquery(ids) -> RawSQL:
 def round_needs_lock(cursor, *, round_id: int, revision: int) -> list[tuple]:
     """Lock the needs of a revision's shares above 0 and read them with their shares, in one
     statement: rows of (share id, need id, household id, share, asked, met), in the needs'
-    order (the order every writer locks needs in)."""
+    order (the order every writer locks needs in). A need withdrawn since asks no more than it
+    has been given: it can take nothing."""
     lock = " FOR UPDATE OF n" if cursor.db.features.has_select_for_update_of else ""
     cursor.execute(
-        f"SELECT s.id, s.need_id, s.household_id, s.share, n.quantity, n.quantity_met"
+        f"SELECT s.id, s.need_id, s.household_id, s.share,"
+        f" CASE WHEN n.withdrawn_at IS NULL THEN n.quantity ELSE n.quantity_met END,"
+        f" n.quantity_met"
         f" FROM {SHARES} s JOIN {NEEDS} n ON n.id = s.need_id"
         f" WHERE s.round_id = %s AND s.revision = %s AND s.share > 0 ORDER BY n.id{lock}",
         [round_id, revision],
