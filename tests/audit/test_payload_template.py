@@ -60,3 +60,4 @@ def test_it_renders_exactly_what_entry_payload_writes(verb, actor, at, shared, r
             {"object_id": object_id, "household_id": household, "quantity": quantity, "note": note}
         )
         assert rendered == expected
+        assert template.render_row((object_id, household, quantity, note)) == expected

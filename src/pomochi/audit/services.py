@@ -62,75 +62,122 @@ def audit_append_many(
 
     Same chain as appending them one by one; three statements however many entries there are.
     With `varying`, the caller promises the entries share verb, type and data but for those data
-    keys (and object and household): their payloads are then rendered from one template.
+    keys (and object and household): their payloads are then rendered from one template
+    (`audit_append_alike`, which a caller with plain rows can use directly).
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_append_many must run inside the transaction of the change")
     if not entries:
         raise ValueError("no entries to append")
+    if varying is not None:
+        first = entries[0]
+        return audit_append_alike(
+            community_id=community_id,
+            actor_id=actor_id,
+            verb=first.verb,
+            object_type=first.object_type,
+            data=first.data,
+            varying=varying,
+            rows=[
+                (e.object_id, e.household_id, *[e.data[key] for key in varying]) for e in entries
+            ],
+            at=at,
+            cursor=cursor,
+        )
     at = at or timezone.now()
+    payloads = [
+        (
+            e.verb,
+            e.object_type,
+            e.object_id,
+            e.household_id,
+            e.private,
+            entry_payload(
+                verb=e.verb,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                actor_id=actor_id,
+                household_id=e.household_id,
+                at=at,
+                data=e.data,
+                private=e.private,
+            ),
+        )
+        for e in entries
+    ]
+    return _append_payloads(
+        community_id=community_id, actor_id=actor_id, at=at, payloads=payloads, cursor=cursor
+    )
+
+
+def audit_append_alike(
+    *,
+    community_id: int,
+    actor_id: int | None,
+    verb: str,
+    object_type: str,
+    data: dict,
+    varying: tuple[str, ...],
+    rows: list[tuple],
+    at: datetime | None = None,
+    cursor: CursorWrapper | None = None,
+) -> Appended:
+    """Append entries alike but for a few values, with one bump of the head.
+
+    rows: (object_id, household_id, *the values of `varying`, in that order) per entry; `data`
+    gives every other key of the entries' data. The payloads are rendered from one template,
+    byte-identical to entry_payload's (tests/audit/test_payload_template.py).
+    """
+    if not rows:
+        raise ValueError("no entries to append")
+    at = at or timezone.now()
+    template = PayloadTemplate(
+        verb=verb, object_type=object_type, actor_id=actor_id, at=at, data=data, varying=varying
+    )
+    render = template.render_row
+    payloads = [(verb, object_type, row[0], row[1], False, render(row)) for row in rows]
+    return _append_payloads(
+        community_id=community_id, actor_id=actor_id, at=at, payloads=payloads, cursor=cursor
+    )
+
+
+def _append_payloads(*, community_id, actor_id, at, payloads, cursor) -> Appended:
+    """Chain and insert (verb, object type, object id, household id, private, payload) rows."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_append_many must run inside the transaction of the change")
     db_at = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() if cursor is None else nullcontext(cursor) as cursor:
         cursor.execute(
             "UPDATE audit_audithead SET seq = seq + %s WHERE community_id = %s RETURNING seq, hash",
-            [len(entries), community_id],
+            [len(payloads), community_id],
         )
         row = cursor.fetchone()
         if row is None:
             raise RuntimeError(f"community {community_id} has no audit head")
         last_seq, prev_hash = row
-        seq = last_seq - len(entries)
+        seq = last_seq - len(payloads)
         rows = []
-        template = None
-        if varying is not None:
-            first = entries[0]
-            template = PayloadTemplate(
-                verb=first.verb,
-                object_type=first.object_type,
-                actor_id=actor_id,
-                at=at,
-                data=first.data,
-                varying=varying,
-            )
-        for entry in entries:
+        for verb, object_type, object_id, household_id, private, payload in payloads:
             seq += 1
-            if template is not None:
-                payload = template.render(
-                    {"object_id": entry.object_id, "household_id": entry.household_id}
-                    | {key: entry.data[key] for key in varying}
-                )
-            else:
-                payload = entry_payload(
-                    verb=entry.verb,
-                    object_type=entry.object_type,
-                    object_id=entry.object_id,
-                    actor_id=actor_id,
-                    household_id=entry.household_id,
-                    at=at,
-                    data=entry.data,
-                    private=entry.private,
-                )
             salt = new_salt()
             digest = payload_digest(version=CURRENT_VERSION, salt=salt, payload=payload)
             new_hash = chain_hash(seq, prev_hash, digest)
             rows.append(
-                [
+                (
                     community_id,
                     seq,
                     db_at,
                     actor_id,
-                    entry.verb,
-                    entry.object_type,
-                    entry.object_id,
-                    entry.household_id,
-                    entry.private,
+                    verb,
+                    object_type,
+                    object_id,
+                    household_id,
+                    private,
                     payload,
                     CURRENT_VERSION,
                     salt,
                     digest,
                     prev_hash,
                     new_hash,
-                ]
+                )
             )
             prev_hash = new_hash
         cursor.executemany(_INSERT_ENTRY, rows)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pomochi.audit.chain import canonical_json, iso
-from pomochi.audit.services import Entry, audit_append, audit_append_many
+from pomochi.audit.services import audit_append, audit_append_alike
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
 from pomochi.communities.quantities import format_quantity
@@ -465,28 +465,26 @@ def events_distribute_batch(
         # Every entry's data is the first one's but for what varies by line (the times, the pool,
         # the actor are the batch's): one audit_data() call, not one per event.
         template = event_of(ordered[0][0], *ordered[0][1]).audit_data()
-        audit_append_many(
+        audit_append_alike(
             cursor=cursor,
             community_id=community_id,
             actor_id=actor.id,
             at=now,
-            entries=[
-                Entry(
-                    verb="event.distribute",
-                    object_type="event",
-                    object_id=ids[line.household.id],
-                    data=template
-                    | {
-                        "quantity": line.quantity,
-                        "receiver_household": line.household.id,
-                        "cause": [cause_type, cause_id],
-                        "note": line.note,
-                    },
-                    household_id=line.household.id,
+            verb="event.distribute",
+            object_type="event",
+            data=template,
+            varying=("quantity", "receiver_household", "cause", "note"),
+            rows=[
+                (
+                    ids[line.household.id],
+                    line.household.id,
+                    line.quantity,
+                    line.household.id,
+                    [cause_type, cause_id],
+                    line.note,
                 )
                 for line, (cause_type, cause_id) in ordered
             ],
-            varying=("quantity", "receiver_household", "cause", "note"),
         )
     if not return_events:
         return [ids[line.household.id] for line, _cause in ordered]
