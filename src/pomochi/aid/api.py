@@ -411,15 +411,6 @@ def _commitment(community, membership, commitment_id: int) -> Commitment:
     return commitment
 
 
-def _need_named(community, membership, pk: int | None) -> Need | None:
-    """A need named in a body: one the caller may not see reads exactly as one that does not
-    exist, before anything about it (its household, resource, what is left) can be told."""
-    need = in_community(Need, community, pk, field="need")
-    if need is not None and not policy.can(membership, "need.view", need):
-        return in_community(Need, community, -1, field="need")  # the same refusal, word for word
-    return need
-
-
 @router.get("/communities/{slug}/commitments", response=responses(READ, list[CommitmentOut]))
 def list_commitments(request, slug: str, overdue: bool = False):
     """Coordinators and the committee see every promise; a member, their household's (given or
@@ -447,7 +438,15 @@ def make_commitment(request, slug: str, body: CommitmentIn):
             Household, community, body.giver_household, field="giver_household"
         ),
         giver_pool=in_community(Pool, community, body.giver_pool, field="giver_pool"),
-        need=_need_named(community, membership, body.need),
+        # A need the caller may not see reads as one that does not exist, before anything about
+        # it (its household, resource, what is left) could be told.
+        need=in_community(
+            Need,
+            community,
+            body.need,
+            field="need",
+            visible=lambda need: policy.can(membership, "need.view", need),
+        ),
         offer=in_community(Offer, community, body.offer, field="offer"),
     )
     return Status(201, commitment_out(commitment))

@@ -129,12 +129,17 @@ def caller(request, slug: str) -> tuple[Community, Membership]:
     return community, membership
 
 
-def in_community(model: type[Model], community: Community, pk: int | None, *, field: str):
-    """An object of this community named in a request body; refused as bad input otherwise."""
+def in_community(
+    model: type[Model], community: Community, pk: int | None, *, field: str, visible=None
+):
+    """An object of this community named in a request body; refused as bad input otherwise.
+
+    visible(obj): whether the caller may see it; one it may not see is refused in the very words
+    used for one that does not exist."""
     if pk is None:
         return None
     obj = model._default_manager.filter(community=community, pk=pk).first()
-    if obj is None:
+    if obj is None or (visible is not None and not visible(obj)):
         raise FieldError(
             field,
             _("There is no such %(thing)s in this community.")

@@ -37,77 +37,6 @@ _INSERT_ENTRY = (
 )
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One entry of a batch for `audit_append_many`."""
-
-    verb: str
-    object_type: str
-    object_id: int | None
-    data: dict
-    household_id: int | None = None
-    private: bool = False
-
-
-def audit_append_many(
-    *,
-    community_id: int,
-    actor_id: int | None,
-    entries: list[Entry],
-    at: datetime | None = None,
-    cursor: CursorWrapper | None = None,
-    varying: tuple[str, ...] | None = None,
-) -> Appended:
-    """Append several entries with one bump of the head: the batch path (allocation rounds).
-
-    Same chain as appending them one by one; three statements however many entries there are.
-    With `varying`, the caller promises the entries share verb, type and data but for those data
-    keys (and object and household): their payloads are then rendered from one template
-    (`audit_append_alike`, which a caller with plain rows can use directly).
-    """
-    if not entries:
-        raise ValueError("no entries to append")
-    if varying is not None:
-        first = entries[0]
-        return audit_append_alike(
-            community_id=community_id,
-            actor_id=actor_id,
-            verb=first.verb,
-            object_type=first.object_type,
-            data=first.data,
-            varying=varying,
-            rows=[
-                (e.object_id, e.household_id, *[e.data[key] for key in varying]) for e in entries
-            ],
-            at=at,
-            cursor=cursor,
-        )
-    at = at or timezone.now()
-    payloads = [
-        (
-            e.verb,
-            e.object_type,
-            e.object_id,
-            e.household_id,
-            e.private,
-            entry_payload(
-                verb=e.verb,
-                object_type=e.object_type,
-                object_id=e.object_id,
-                actor_id=actor_id,
-                household_id=e.household_id,
-                at=at,
-                data=e.data,
-                private=e.private,
-            ),
-        )
-        for e in entries
-    ]
-    return _append_payloads(
-        community_id=community_id, actor_id=actor_id, at=at, payloads=payloads, cursor=cursor
-    )
-
-
 def audit_append_alike(
     *,
     community_id: int,
@@ -142,7 +71,7 @@ def audit_append_alike(
 def _append_payloads(*, community_id, actor_id, at, payloads, cursor) -> Appended:
     """Chain and insert (verb, object type, object id, household id, private, payload) rows."""
     if not connection.in_atomic_block:
-        raise RuntimeError("audit_append_many must run inside the transaction of the change")
+        raise RuntimeError("audit_append_alike must run inside the transaction of the change")
     db_at = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() if cursor is None else nullcontext(cursor) as cursor:
         cursor.execute(
