@@ -12,6 +12,11 @@ class User(AbstractUser):
     """A person who can log in. What they may do depends on their memberships, not on this row."""
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # The language the pages speak to this person; blank: the community's, then the browser's.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    # On a hosted server founding a community may need the site admin's approval (a site
+    # setting, POMOCHI_FOUNDING); this is that approval.
+    may_found_communities = models.BooleanField(_("may found communities"), default=False)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

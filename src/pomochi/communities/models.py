@@ -3,6 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class CommunityKind(models.TextChoices):
+    VILLAGE = "village", _("village")
+    NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
+    TENANTS = "tenants", _("tenants' association")
+    BRIGADE = "brigade", _("volunteer brigade")
+    COOPERATIVE = "cooperative", _("co-operative")
+
+
 class Community(models.Model):
     """A mutual-aid group. Every other row belongs to exactly one."""
 
@@ -10,7 +18,15 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=200)
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     language = models.CharField(_("language"), max_length=8, default="en")
+    kind = models.CharField(
+        _("kind of group"), max_length=20, choices=CommunityKind.choices, default="village"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Who founded it: their first-run checklist shows until every step is done or skipped.
+    founded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    setup_skipped = models.JSONField(_("set-up steps skipped"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("community")
@@ -31,6 +47,11 @@ class Household(models.Model):
     has_elderly = models.BooleanField(_("elderly"), default=False)
     has_ill_or_disabled = models.BooleanField(_("ill or disabled"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A household that left, or was merged into another, is archived: its history stays.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
 
     class Meta:
         verbose_name = _("household")
@@ -59,6 +80,10 @@ class Membership(models.Model):
     is_committee = models.BooleanField(_("committee"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # Leaving or being removed ends the membership (is_active False); its history stays.
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removal_reason = models.TextField(_("reason for removal"), blank=True, default="")
 
     class Meta:
         verbose_name = _("membership")
@@ -151,6 +176,13 @@ class Invitation(models.Model):
         Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    grants_coordinator = models.BooleanField(_("coordinator"), default=False)
+    grants_committee = models.BooleanField(_("committee"), default=False)
+    # A code issued to an existing member who forgot their password (no e-mail to reset by):
+    # redeeming it sets a new password for that member's account instead of joining.
+    for_membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     code_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")

@@ -22,7 +22,15 @@ class Pool(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=PoolKind.choices, default=PoolKind.OTHER
     )
+    description = models.TextField(_("description"), blank=True, default="")
+    # What this store keeps: a movement of any other resource into it is refused, so potatoes
+    # reach the tool library only by a coordinator's deliberate choice.
+    resources = models.ManyToManyField(
+        ResourceType, blank=True, related_name="pools", verbose_name=_("what it keeps")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # An archived store takes no new stock; it can be archived only when empty; history stays.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pool")

@@ -61,8 +61,15 @@ POOL_NAME_LENGTH = Pool._meta.get_field("name").max_length
 
 @transaction.atomic
 def pool_create(
-    *, actor: Membership, community: Community, name: str, kind: str = PoolKind.OTHER
+    *,
+    actor: Membership,
+    community: Community,
+    name: str,
+    kind: str = PoolKind.OTHER,
+    description: str = "",
+    resources=(),
 ) -> Pool:
+    """A new store keeping `resources` (resource types of this community)."""
     policy.require(actor, "pool.create", community)
     name = text_or_refuse(name, field="name", max_length=POOL_NAME_LENGTH, multiline=False)
     if not name:
@@ -73,14 +80,26 @@ def pool_create(
         raise Conflict(
             _("There is already a pool called “%(name)s”.") % {"name": name}, field="name"
         )
-    pool = Pool.objects.create(community_id=actor.community_id, name=name, kind=kind)
+    description = text_or_refuse(description, field="description")
+    kept = list(resources)
+    if any(r.community_id != actor.community_id for r in kept):
+        raise InvalidInput(_("That resource is not kept in this community."), field="resources")
+    pool = Pool.objects.create(
+        community_id=actor.community_id, name=name, kind=kind, description=description
+    )
+    pool.resources.set(kept)
     audit_append(
         community_id=actor.community_id,
         actor_id=actor.id,
         verb="pool.create",
         object_type="pool",
         object_id=pool.id,
-        data={"name": name, "kind": kind},
+        data={
+            "name": name,
+            "kind": kind,
+            "description": description,
+            "resources": sorted(r.id for r in kept),
+        },
     )
     return pool
 
