@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SERVE_HOST ?= 0.0.0.0
 
-.PHONY: setup run test lint format e2e-deps bench-deps bench
+.PHONY: setup run serve stop test lint format e2e-deps bench-deps bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pomochi needs Python 3.11 or newer")'
@@ -24,6 +25,14 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/pomochi seed_demo --if-absent
 	DEBUG=$${DEBUG:-1} $(BIN)/pomochi runserver $(HOST):$(PORT)
+
+## serve: set up, then serve your own community in the background (gunicorn, DEBUG off, plain
+## HTTP on the village network, data in ./data/); `make stop` stops it. No demo is loaded.
+serve: setup
+	HOST=$(SERVE_HOST) PORT=$(PORT) BIN=$(BIN) scripts/laptop.sh start
+
+stop:
+	BIN=$(BIN) scripts/laptop.sh stop
 
 ## test: set up, then every test (browser tests included when chromium can be had)
 test: setup e2e-deps bench-deps
