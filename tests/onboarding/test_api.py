@@ -88,11 +88,11 @@ def test_on_an_approved_only_server_it_is_a_403_for_others(settings, zoya):
     assert ApiClient(zoya).post("/communities", BODY).status_code == 201
 
 
-def test_the_starter_sets_are_listed_in_a_language(zoya):
-    response = ApiClient(zoya).get("/starters", language="ru")
+def test_the_starter_sets_are_listed_in_each_language(zoya):
+    response = ApiClient(zoya).get("/starters")
     assert response.status_code == 200
-    sets = {s["name"]: s["lines"] for s in response.json()}
-    assert sets["none"] == []
-    assert {"store": None, "resources": ["труд (ч)"]} in sets["village"]
-    assert {"store": "Дровяник", "resources": ["дрова (вязанка)"]} in sets["village"]
-    assert ApiClient(zoya).get("/starters", language="de").status_code == 422
+    sets = {s["name"]: s["languages"] for s in response.json()}
+    assert sets["none"] == {"en": [], "ru": []}
+    assert {"store": None, "resources": ["труд (ч)"]} in sets["village"]["ru"]
+    assert {"store": "Дровяник", "resources": ["дрова (вязанка)"]} in sets["village"]["ru"]
+    assert {"store": "Woodshed", "resources": ["firewood (bundle)"]} in sets["village"]["en"]

@@ -105,9 +105,6 @@ ROUTES = [
         variant="empty",
     ),
     Route("api-v1:list_starters", everyone(200, anonymous=401)),
-    Route(
-        "api-v1:list_starters", everyone(200, anonymous=401), data={"language": "ru"}, variant="ru"
-    ),
 ]
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -132,23 +132,23 @@ class StarterLineOut(Schema):
 
 class StarterOut(Schema):
     name: str
-    lines: list[StarterLineOut]
+    # What the set makes, by the community's language (its names are in that language).
+    languages: dict[str, list[StarterLineOut]]
 
 
-class StarterQuery(Schema):
-    language: Language = "en"
-
-
-@router.get("/starters", response={200: list[StarterOut], 401: Error, 422: Error})
-def list_starters(request, query: Query[StarterQuery]):
-    """The starter sets a community may begin with, in a language (the community's)."""
+@router.get("/starters", response={200: list[StarterOut], 401: Error})
+def list_starters(request):
+    """The starter sets a community may begin with (`starter` of POST /communities)."""
     return [
         StarterOut(
             name=name,
-            lines=[
-                StarterLineOut(store=line.store, resources=list(line.resources))
-                for line in starters.starter_lines(name, query.language)
-            ],
+            languages={
+                language: [
+                    StarterLineOut(store=line.store, resources=list(line.resources))
+                    for line in starters.starter_lines(name, language)
+                ]
+                for language, _name in settings.LANGUAGES
+            },
         )
         for name in starters.STARTER_NAMES
     ]
