@@ -7,7 +7,7 @@ import re
 import zoneinfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pomochi.audit.services import audit_append, audit_head_create
@@ -105,20 +105,25 @@ def community_create(
         raise InvalidInput(_("Unknown language: %(lang)s") % {"lang": language}, field="language")
     if not name.strip():
         raise InvalidInput(_("A community needs a name."), field="name")
-    if Community.objects.filter(slug=slug).exists():
-        raise Conflict(
-            _("A community with the short name “%(slug)s” already exists.") % {"slug": slug},
-            field="slug",
-        )
-    rules = validate_rules(rules if rules is not None else default_rules())
-    community = Community.objects.create(
-        slug=slug,
-        name=name,
-        timezone=timezone,
-        language=language,
-        kind=kind,
-        founded_by=founder,
+    taken = Conflict(
+        _("A community with the short name “%(slug)s” already exists.") % {"slug": slug},
+        field="slug",
     )
+    if Community.objects.filter(slug=slug).exists():
+        raise taken
+    rules = validate_rules(rules if rules is not None else default_rules())
+    try:
+        with transaction.atomic():  # two people founding one address at once: one gets it
+            community = Community.objects.create(
+                slug=slug,
+                name=name,
+                timezone=timezone,
+                language=language,
+                kind=kind,
+                founded_by=founder,
+            )
+    except IntegrityError:
+        raise taken from None
     audit_head_create(community_id=community.id)
     _audit(
         None,
