@@ -163,6 +163,11 @@ def soon() -> str:
 
 # Every write operation: who calls it, its path's ids, and a body it would accept.
 CASES = {
+    "POST /api/v1/communities": lambda v: (
+        v.alice,
+        {},
+        {"name": "Upper Village", "slug": "upper", "starter": "village"},
+    ),
     "POST /api/v1/communities/{slug}/contributions": lambda v: (
         v.alice,
         {},

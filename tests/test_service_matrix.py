@@ -28,6 +28,7 @@ from pomochi.ledger import services as ledger_services
 from pomochi.ledger.services import Line, event_contribute, events_distribute_batch
 from pomochi.notify.services import notifications_mark_read
 from tests.communities.test_policy_matrix import COVERS as COMMUNITY_AND_LEDGER_COVERS
+from tests.onboarding.test_service_matrix import COVERS as ONBOARDING_COVERS
 
 ROLES = ("olga", "alice", "bob", "vera", "charlie")
 COORDINATORS = {"olga", "alice"}
@@ -306,7 +307,7 @@ def services_taking_an_actor():
 
 
 def test_every_service_is_in_a_matrix():
-    covered = COVERS | COMMUNITY_AND_LEDGER_COVERS | EXEMPT
+    covered = COVERS | COMMUNITY_AND_LEDGER_COVERS | ONBOARDING_COVERS | EXEMPT
     missing = sorted(f"{f.__module__}.{f.__name__}" for f in services_taking_an_actor() - covered)
     assert missing == []
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # What pomochi creates (the SQLite database, its WAL and SHM, backups, exports, the secret key,
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "pomochi.notify",
     "pomochi.aid",
     "pomochi.drills",
+    "pomochi.onboarding",
     "pomochi.web",
     "pomochi.demo",
     "django.contrib.admin",
@@ -184,6 +186,23 @@ def client_address_headers(behind_proxy: bool) -> tuple[str, ...]:
 IPWARE_ALGORITHM = "legacy"  # takes the right-most entry as asked; "modern" prefers public ones
 AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = client_address_headers(env_bool("BEHIND_HTTPS_PROXY", False))
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """A setting that is one of a few words; anything else stops the server at start, naming it."""
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; it is {value!r}")
+    return value
+
+
+# Who may found a community from the web and the API: anyone with an account (a laptop in the
+# village), or only accounts the site admin approved in /admin/ (a hosted server: "approved").
+# `pomochi create_community` is the site admin's own and ignores it.
+POMOCHI_FOUNDING = env_choice("POMOCHI_FOUNDING", "anyone", ("anyone", "approved"))
+# Whether anyone may make an account at /signup/ ("open"), or accounts are made only through
+# an invitation to a community ("invitation").
+POMOCHI_SIGNUP = env_choice("POMOCHI_SIGNUP", "open", ("open", "invitation"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]

@@ -1,7 +1,10 @@
 from axes.helpers import get_client_ip_address
+from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from pomochi.accounts.services import password_reset_mail_allowed, password_reset_request
+from pomochi.text import TextField
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):
@@ -21,3 +24,23 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         for user in super().get_users(email):
             if password_reset_mail_allowed(user=user, ip_address=self._ip):
                 yield user
+
+
+class AccountForm(forms.Form):
+    """One's own account at /signup/: a username, an optional e-mail, the password twice."""
+
+    username = TextField(label=_("Username"), max_length=150, multiline=False)
+    display_name = TextField(
+        label=_("Name as neighbours know it"), required=False, max_length=150, multiline=False
+    )
+    email = forms.EmailField(label=_("E-mail (optional: for a forgotten password)"), required=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+    password_again = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput, max_length=128
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

@@ -4,10 +4,70 @@ e-mails are counted here, in the database, so that every app server sees the sam
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from pomochi.accounts.models import PasswordResetRequest
+from pomochi.accounts.models import PasswordResetRequest, User
+from pomochi.errors import Conflict, InvalidInput, NotAllowed
+from pomochi.text import text_or_refuse
+
+EMAIL_LENGTH = User._meta.get_field("email").max_length
+DISPLAY_NAME_LENGTH = User._meta.get_field("display_name").max_length
+
+
+def signup_open() -> bool:
+    """Whether anyone may make an account (POMOCHI_SIGNUP=open), or only through an invitation."""
+    return settings.POMOCHI_SIGNUP == "open"
+
+
+def signup_closed_message() -> str:
+    return _(
+        "On this server accounts are made through an invitation only. Ask a coordinator of "
+        "your community for one."
+    )
+
+
+@transaction.atomic
+def account_sign_up(*, username: str, password: str, email: str = "", display_name: str = ""):
+    """Make one's own account at /signup/. Refused, changing nothing, when sign-up is by
+    invitation only (then an invitation makes the account: communities.invitations)."""
+    if not signup_open():
+        raise NotAllowed(signup_closed_message())
+    return account_create(
+        username=username, password=password, email=email, display_name=display_name
+    )
+
+
+@transaction.atomic
+def account_create(
+    *, username: str, password: str, email: str = "", display_name: str = ""
+) -> User:
+    """A new account, judged by Django's validators (username, e-mail, password); refuses,
+    changing nothing, a username taken in any letter case."""
+    username = username.strip()  # Django's validators judge it: they refuse control characters
+    email = text_or_refuse(email, field="email", max_length=EMAIL_LENGTH, multiline=False)
+    display_name = text_or_refuse(
+        display_name, field="display_name", max_length=DISPLAY_NAME_LENGTH, multiline=False
+    )
+    user = User(username=username, email=email, display_name=display_name)
+    try:
+        # Django's username validators, e-mail, lengths (a taken name: below, in any case)
+        user.full_clean(exclude=["password"], validate_unique=False)
+    except ValidationError as e:
+        field, messages = next(iter(e.message_dict.items()))
+        raise InvalidInput(" ".join(messages), field=field) from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("That username is taken; choose another."), field="username")
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise InvalidInput(" ".join(e.messages), field="password") from None
+    user.set_password(password)
+    user.save()
+    return user
 
 
 def password_link_send(*, user, domain: str, use_https: bool) -> None:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -7,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pomochi.accounts.forms import AccountForm
 from pomochi.accounts.models import TOKEN_DAYS, ApiToken, TokenScope
+from pomochi.accounts.services import account_sign_up, signup_closed_message, signup_open
 from pomochi.accounts.tokens import token_create, token_revoke
 from pomochi.errors import DomainError
 
@@ -65,3 +68,33 @@ def token_revoke_view(request, token_id: int):
     token_revoke(user=request.user, token=token)
     messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
     return redirect("tokens")
+
+
+def signup(request):
+    """Make one's own account, when the site lets anyone (POMOCHI_SIGNUP=open); then logged in
+    and on to the home page, to found a community or enter an invitation's code."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    if not signup_open():
+        return render(
+            request, "accounts/signup_closed.html", {"reason": signup_closed_message()}, status=403
+        )
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = account_sign_up(
+                username=data["username"],
+                password=data["password"],
+                email=data["email"],
+                display_name=data["display_name"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome, %(name)s.") % {"name": user})
+            return redirect("home")
+    return render(
+        request, "accounts/signup.html", {"form": form}, status=422 if form.errors else 200
+    )

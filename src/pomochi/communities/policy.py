@@ -8,6 +8,7 @@ object acted on; the community check is made here, once, for every rule.
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pomochi.communities.models import Community, Membership
@@ -45,6 +46,11 @@ def _sees_household_private(actor, household) -> bool:
 
 def _has_household_or_coordinator(actor, target) -> bool:
     return actor.is_coordinator or actor.household_id is not None
+
+
+def _founder(actor, community) -> bool:
+    """The person who founded the community (their first-run checklist)."""
+    return community.founded_by_id is not None and community.founded_by_id == actor.user_id
 
 
 def _not_self(rule: Rule) -> Rule:
@@ -171,6 +177,8 @@ def _reads_audit_payload(actor, entry) -> bool:
 
 RULES: dict[str, Rule] = {
     "community.view": _member,
+    # The first-run checklist: shown to the founder, whose steps only they skip (onboarding).
+    "community.setup": _founder,
     "audit.view_chain": _member,
     "audit.read_payload": _reads_audit_payload,
     "household.create": _coordinator,
@@ -266,3 +274,24 @@ def allowed_among(actor: Membership | None, permission: str, targets) -> list:
 def require(actor: Membership | None, permission: str, target) -> None:
     if not can(actor, permission, target):
         raise NotAllowed(_("You are not allowed to do this here."))
+
+
+# Founding comes before any membership, so it is a rule about a person, not a RULES entry: the
+# site setting POMOCHI_FOUNDING says whether anyone with an account may found a community, or
+# only accounts the site admin approved (User.may_found_communities; a superuser always may).
+def may_found(user) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if settings.POMOCHI_FOUNDING == "approved":
+        return user.may_found_communities or user.is_superuser
+    return True
+
+
+def require_may_found(user) -> None:
+    if not may_found(user):
+        raise NotAllowed(
+            _(
+                "On this server only accounts the site's administrator has approved may found "
+                "a community. Ask them to approve yours."
+            )
+        )

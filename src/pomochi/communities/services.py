@@ -7,7 +7,7 @@ import re
 import zoneinfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pomochi.audit.services import audit_append, audit_head_create
@@ -16,6 +16,7 @@ from pomochi.communities.bylaws import default_rules, validate_rules
 from pomochi.communities.models import (
     Bylaws,
     Community,
+    CommunityKind,
     Household,
     Membership,
     ResourceKind,
@@ -28,6 +29,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # The text rule's limits here are the columns' (a name is what the forms and the import take).
 NAME_LENGTH = Household._meta.get_field("name").max_length
 UNIT_LENGTH = ResourceType._meta.get_field("unit").max_length
+SLUG_LENGTH = Community._meta.get_field("slug").max_length
 
 
 def _audit(
@@ -77,37 +79,58 @@ def community_create(
     founder,
     timezone: str = "UTC",
     language: str = "en",
+    kind: str = CommunityKind.VILLAGE,
     rules: dict | None = None,
 ) -> Community:
-    """Found a community. Its founder becomes its first coordinator and committee member.
+    """Found a community. Its founder becomes its first coordinator and committee member, and
+    sees the first-run checklist (onboarding) until every step is done or skipped.
 
-    Called by a site administrator (CLI or admin), so there is no actor membership yet.
+    There is no actor membership yet: the caller (onboarding.services.community_found for the
+    web and the API, `pomochi create_community` for the site admin) decides who may found.
     """
     name = text_or_refuse(name, field="name", max_length=NAME_LENGTH, multiline=False)
     if not SLUG.fullmatch(slug or ""):
         raise InvalidInput(
             _("A short name uses only lowercase letters, digits and hyphens."), field="slug"
         )
+    if len(slug) > SLUG_LENGTH:
+        raise InvalidInput(
+            _("A short name has at most %(max)d characters.") % {"max": SLUG_LENGTH}, field="slug"
+        )
+    if kind not in CommunityKind.values:
+        raise InvalidInput(_("Unknown kind of group: %(kind)s") % {"kind": kind}, field="kind")
     if timezone not in zoneinfo.available_timezones():
         raise InvalidInput(_("Unknown time zone: %(tz)s") % {"tz": timezone}, field="timezone")
     if language not in dict(settings.LANGUAGES):
         raise InvalidInput(_("Unknown language: %(lang)s") % {"lang": language}, field="language")
     if not name.strip():
         raise InvalidInput(_("A community needs a name."), field="name")
+    taken = Conflict(
+        _("A community with the short name “%(slug)s” already exists.") % {"slug": slug},
+        field="slug",
+    )
     if Community.objects.filter(slug=slug).exists():
-        raise Conflict(
-            _("A community with the short name “%(slug)s” already exists.") % {"slug": slug},
-            field="slug",
-        )
+        raise taken
     rules = validate_rules(rules if rules is not None else default_rules())
-    community = Community.objects.create(slug=slug, name=name, timezone=timezone, language=language)
+    try:
+        with transaction.atomic():  # two people founding one address at once: one gets it
+            community = Community.objects.create(
+                slug=slug,
+                name=name,
+                timezone=timezone,
+                language=language,
+                kind=kind,
+                founded_by=founder,
+            )
+    except IntegrityError:
+        raise taken from None
     audit_head_create(community_id=community.id)
     _audit(
         None,
         community.id,
         "community.create",
         community,
-        {"slug": slug, "name": name, "timezone": timezone, "language": language},
+        {"slug": slug, "name": name, "timezone": timezone, "language": language, "kind": kind},
     )
     founder_membership = Membership.objects.create(
         user=founder, community=community, is_coordinator=True, is_committee=True

@@ -4,11 +4,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pomochi.accounts.services import signup_open
 from pomochi.audit.selectors import audit_head
 from pomochi.communities import policy
 from pomochi.communities.selectors import memberships_of_user
 from pomochi.ledger.selectors import events_filtered, pools_with_stock
 from pomochi.ledger.views import page_number, recordable_actions, seen_events
+from pomochi.onboarding.presenters import checklist_view
 from pomochi.web.decorators import require_membership
 
 
@@ -17,6 +19,9 @@ class LoginView(auth_views.LoginView):
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"signup_open": signup_open()}
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -43,7 +48,11 @@ def home(request):
     memberships = list(memberships_of_user(user=request.user))
     if len(memberships) == 1:
         return redirect("community", slug=memberships[0].community.slug)
-    return render(request, "web/home.html", {"memberships": memberships})
+    return render(
+        request,
+        "web/home.html",
+        {"memberships": memberships, "may_found": policy.may_found(request.user)},
+    )
 
 
 @require_membership
@@ -61,5 +70,6 @@ def community_home(request, community):
             "events": seen_events(request.membership, recent),
             "page": recent,
             "actions": recordable_actions(request.membership),
+            "checklist": checklist_view(actor=request.membership, community=community),
         },
     )
