@@ -144,10 +144,35 @@ def test_it_passes_with_an_earlier_head_that_is_still_in_the_chain(history):
     assert "village: OK:" in verify("--head", earlier)
 
 
-def test_it_fails_with_a_head_that_is_not_in_the_chain(history):
+def head_missing(*args: str) -> tuple[str, str]:
+    """Run verify_audit with a head it must not find; return what it printed (out, err)."""
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("verify_audit", *args, stdout=out, stderr=err)
+    assert str(refused.value) == "the earlier head was not found in the chain"
+    return out.getvalue(), err.getvalue()
+
+
+def test_it_says_a_head_that_is_not_in_the_chain_is_not_found_before_anything_else(history):
     forged = digest("a head nobody ever saw")
-    err = verify_fails("--head", forged)
-    assert f"FAIL: the chain no longer contains the earlier head {forged}" in err
+    out, err = head_missing("--head", forged)
+    assert err.startswith(f"NOT FOUND: head {forged} is not in the chain")
+    assert "does not verify" not in err  # the chain itself is intact: only the head is missing
+    assert "OK" not in out
+    assert "village: the chain itself is intact" in out
+
+
+def test_it_says_where_a_head_still_is(history):
+    earlier = entry_of(history.given)
+    out = verify("--head", earlier.hash.upper())  # as copied from a page: any case
+    assert out.startswith(f"FOUND: head {earlier.hash} is entry {earlier.seq} of village")
+
+
+def test_it_refuses_a_mistyped_head_plainly(history):
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="is not a head of the chain: a head is 64 hexadecimal"):
+        call_command("verify_audit", "--head", "abc123", stdout=out, stderr=err)
+    assert "does not verify" not in err.getvalue()
 
 
 # Tampering with rows
@@ -230,8 +255,8 @@ def test_only_an_earlier_head_catches_a_rewritten_tail(history):
     AuditHead.objects.filter(community=v.community).update(hash=new_hash)
 
     assert "village: OK:" in verify()
-    err = verify_fails("--head", earlier_head)
-    assert f"FAIL: the chain no longer contains the earlier head {earlier_head}" in err
+    _out, err = head_missing("--head", earlier_head)
+    assert f"NOT FOUND: head {earlier_head} is not in the chain" in err
 
 
 def test_it_catches_a_deleted_audit_entry(history):

@@ -8,6 +8,9 @@ class AidConfig(AppConfig):
     verbose_name = _("Mutual aid")
 
     def ready(self):
+        from pomochi.aid.sentences import register as register_sentences
+
+        register_sentences()
         # A reversed delivery no longer fulfils a promise nor meets a need.
         from pomochi.aid.rounds import allocation_delivery_reversed
         from pomochi.aid.services import commitment_delivery_reversed

@@ -8,6 +8,9 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def ready(self):
+        from pomochi.ledger.sentences import register as register_sentences
+
+        register_sentences()
         from pomochi.audit.verify import register_cross_check
         from pomochi.ledger.models import Event
 

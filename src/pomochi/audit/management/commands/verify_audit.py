@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pomochi.audit.models import AuditEntry
+from pomochi.audit.selectors import head_normalise
 from pomochi.audit.verify import verify_community, verify_triggers
 from pomochi.communities.models import Community
 
@@ -23,6 +24,26 @@ class Command(BaseCommand):
             communities = communities.filter(slug=community)
             if not communities.exists():
                 raise CommandError(f"no community with the short name {community!r}")
+        missing = False
+        if head:
+            normal = head_normalise(head)
+            if normal is None:
+                raise CommandError(
+                    f"{head!r} is not a head of the chain: a head is 64 hexadecimal digits"
+                )
+            found = (
+                AuditEntry.objects.filter(community__in=communities, hash=normal)
+                .select_related("community")
+                .first()
+            )
+            if found:
+                self.stdout.write(
+                    f"FOUND: head {normal} is entry {found.seq} of {found.community.slug}"
+                )
+            else:
+                missing = True
+                where = f" of {community}" if community else ""
+                self.stderr.write(f"NOT FOUND: head {normal} is not in the chain{where}")
         failed = False
         if problems := verify_triggers():
             failed = True
@@ -30,13 +51,16 @@ class Command(BaseCommand):
         for c in communities:
             verdict = verify_community(c.id)
             if verdict.ok:
-                self.stdout.write(f"{c.slug}: OK: {verdict.entries} entries, head {verdict.head}")
+                # Not "OK" when the head asked about is missing: the answer is that it is not there.
+                verdict_word = "the chain itself is intact" if missing else "OK"
+                self.stdout.write(
+                    f"{c.slug}: {verdict_word}: {verdict.entries} entries, head {verdict.head}"
+                )
             else:
                 failed = True
                 where = f"seq {verdict.bad_seq}: " if verdict.bad_seq is not None else ""
                 self.stderr.write(f"{c.slug}: FAIL: {where}{verdict.problem}")
-        if head and not AuditEntry.objects.filter(community__in=communities, hash=head).exists():
-            failed = True
-            self.stderr.write(f"FAIL: the chain no longer contains the earlier head {head}")
         if failed:
             raise CommandError("the audit chain does not verify")
+        if missing:
+            raise CommandError("the earlier head was not found in the chain")

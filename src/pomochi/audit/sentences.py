@@ -1,0 +1,169 @@
+"""Audit entries as sentences in the reader's language, with amounts in their units.
+
+The chain stores facts (ids, amounts in minor units); a member reads "Natalia recorded a
+contribution of 6 h of labour". Each app registers the sentences of its own verbs in its
+`AppConfig.ready` (the audit app cannot import the apps above it); a verb nobody registered
+reads as its name. Who may read an entry's facts is the policy's `audit.read_payload`: for an
+entry the reader may not read, the sentence says only what kind of entry it is — the same
+words every member sees, whoever it is about.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pomochi.communities.models import Household, Membership, ResourceType
+from pomochi.communities.quantities import format_quantity
+
+
+class Names:
+    """The names a page of entries refers to, loaded once per kind for the community."""
+
+    def __init__(self, community_id: int):
+        self.community_id = community_id
+        self._cache: dict[type, dict[int, object]] = {}
+
+    def _rows(self, model) -> dict[int, object]:
+        if model not in self._cache:
+            rows = model.objects.filter(community_id=self.community_id)
+            if model is Membership:
+                rows = rows.select_related("user")
+            self._cache[model] = {row.id: row for row in rows}
+        return self._cache[model]
+
+    def of(self, model, pk) -> str:
+        row = self._rows(model).get(pk)
+        return str(row) if row is not None else _("(unknown)")
+
+    def member(self, pk) -> str:
+        if pk is None:
+            return _("The system")
+        row = self._rows(Membership).get(pk)
+        if row is None:
+            return _("(unknown)")
+        return str(row.user)
+
+    def user(self, user_pk) -> str:
+        """A person by their account, as a member of this community."""
+        for row in self._rows(Membership).values():
+            if row.user_id == user_pk:
+                return str(row.user)
+        return _("(unknown)")
+
+    def household(self, pk) -> str:
+        return self.of(Household, pk)
+
+    def amount(self, resource_pk, quantity) -> str:
+        """`6 h of labour`, in the resource's unit and the reader's number format."""
+        resource = self._rows(ResourceType).get(resource_pk)
+        if resource is None or not isinstance(quantity, int):
+            return _("(unknown amount)")
+        return _("%(amount)s of %(resource)s") % {
+            "amount": format_quantity(quantity, resource=resource),
+            "resource": resource.name,
+        }
+
+
+Render = Callable[[dict, Names], str]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    label: object  # lazy: what kind of entry this is, said to anyone
+    render: Render | None  # the facts, said to whoever may read them
+
+
+_SENTENCES: dict[str, Sentence] = {}
+
+
+def register_sentence(verb: str, *, label, render: Render | None = None) -> None:
+    """Say how entries of `verb` read: `label` to every member, `render(data, names)` to those
+    who may read the entry's facts (without it, they read the label too)."""
+    _SENTENCES[verb] = Sentence(label=label, render=render)
+
+
+def verb_label(verb: str) -> str:
+    known = _SENTENCES.get(verb)
+    return str(known.label) if known else verb
+
+
+def verb_kinds() -> list[str]:
+    return sorted(_SENTENCES)
+
+
+def entry_sentence(*, verb: str, payload: str | None, names: Names) -> str:
+    """One entry as a sentence: its facts where `payload` is given (the reader may read it),
+    else only its kind."""
+    known = _SENTENCES.get(verb)
+    if known is None:
+        return verb
+    if payload is None or known.render is None:
+        return str(known.label)
+    document = json.loads(payload)
+    data = document.get("data") or {}
+    try:
+        said = known.render(data, names)
+    except (KeyError, TypeError, ValueError):
+        return str(known.label)  # an entry written by an older pomochi: its kind at least
+    return _("%(actor)s: %(what)s") % {"actor": names.member(document.get("actor")), "what": said}
+
+
+def _community_create(data, names):
+    return _("founded the community “%(name)s”") % {"name": data["name"]}
+
+
+def _household(data, names):
+    return _("household “%(name)s” (%(size)s people)") % {
+        "name": data["name"],
+        "size": data["size"],
+    }
+
+
+def _membership(data, names):
+    roles = [
+        str(role)
+        for role, on in (
+            (_("coordinator"), data.get("coordinator")),
+            (_("committee"), data.get("committee")),
+        )
+        if on
+    ]
+    household = names.household(data["household"]) if data.get("household") else _("no household")
+    return _("%(person)s — household: %(household)s; roles: %(roles)s") % {
+        "person": names.user(data.get("user")),
+        "household": household,
+        "roles": ", ".join(roles) or _("member"),
+    }
+
+
+def _resource(data, names):
+    return _("“%(name)s”, counted in %(unit)s") % {"name": data["name"], "unit": data["unit"]}
+
+
+def _bylaws(data, names):
+    return _("new bylaws: %(reason)s") % {"reason": data.get("reason") or "—"}
+
+
+# The communities' own verbs: the audit app sits above communities, so it says them itself.
+register_sentence(
+    "community.create", label=gettext_lazy("A community was founded"), render=_community_create
+)
+register_sentence(
+    "household.create", label=gettext_lazy("A household was added"), render=_household
+)
+register_sentence(
+    "household.update", label=gettext_lazy("A household was changed"), render=_household
+)
+for _verb, _label in (
+    ("membership.add", gettext_lazy("A member joined")),
+    ("membership.set_household", gettext_lazy("A member's household was set")),
+    ("membership.set_roles", gettext_lazy("A member's roles were changed")),
+):
+    register_sentence(_verb, label=_label, render=_membership)
+register_sentence("resource.create", label=gettext_lazy("A resource was added"), render=_resource)
+register_sentence("bylaws.change", label=gettext_lazy("The bylaws were changed"), render=_bylaws)
+register_sentence("invitation.create", label=gettext_lazy("An invitation was made"))
+register_sentence("invitation.revoke", label=gettext_lazy("An invitation was revoked"))
