@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pomochi.audit.selectors import head_normalise
+from pomochi.text import TextField
 
 
 class ChainFilterForm(forms.Form):
@@ -34,9 +35,11 @@ class ChainFilterForm(forms.Form):
 
 
 class HeadForm(forms.Form):
-    head = forms.CharField(
+    # multiline: a head pasted from an e-mail may carry a line break; head_normalise drops it.
+    head = TextField(
         label=_("The head you noted"),
         max_length=200,
+        multiline=True,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("64 letters and digits (0–9, a–f), from your notes or an e-mail digest."),
     )
