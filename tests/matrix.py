@@ -156,7 +156,7 @@ def html(response) -> str:
 
 
 def hidden_of(response, event) -> set[str]:
-    return next(hidden for e, hidden in response.context["events"] if e.id == event.id)
+    return next(set(e["hidden"]) for e in response.context["events"] if e["id"] == event.id)
 
 
 def receivers_hidden_in_lists(response, w, role):

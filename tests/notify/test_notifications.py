@@ -37,13 +37,13 @@ def test_bob_reads_his_share_and_its_reason(client, shared_village):
     v = shared_village
     client.force_login(v.bob.user)
     page = client.get(url("notifications"))
-    texts = [text for _n, text, _unread, _link in page.context["rows"]]
+    texts = [n["text"] for n in page.context["rows"]]
     assert texts == [
         "Your share of grain from Granary: 25 kg. You asked 30 kg; 3 households shared 60 kg "
         "by max-min fairness; everyone's cap was 25 kg; you receive 25 kg."
     ]
     assert escape(texts[0]) in page.content.decode()
-    assert [link for *_rest, link in page.context["rows"]] == [url("rounds")]
+    assert [n["link"] for n in page.context["rows"]] == [url("rounds")]
 
 
 def test_the_header_count_drops_to_zero_once_the_list_is_seen(client, shared_village):
@@ -54,21 +54,21 @@ def test_the_header_count_drops_to_zero_once_the_list_is_seen(client, shared_vil
     assert home.context["notifications_url"] == url("notifications")
     assert '<span class="count">1</span>' in home.content.decode()
     page = client.get(url("notifications"))
-    assert [unread for _n, _t, unread, _l in page.context["rows"]] == [True]  # shown as new once
+    assert [n["read"] for n in page.context["rows"]] == [False]  # shown as new once
     assert page.context["unread_notifications"] == 0  # already in the header of this page
     assert client.get(url("community")).context["unread_notifications"] == 0
     again = client.get(url("notifications"))
-    assert [unread for _n, _t, unread, _l in again.context["rows"]] == [False]
+    assert [n["read"] for n in again.context["rows"]] == [True]
     assert Notification.objects.get(recipient=v.bob).read_at is not None
 
 
 def test_each_member_sees_only_their_own_notifications(client, shared_village):
     v = shared_village
     client.force_login(v.vera.user)  # committee: asked to decide; no household, so no share
-    kinds = [n.kind for n, *_rest in client.get(url("notifications")).context["rows"]]
+    kinds = [n["kind"] for n in client.get(url("notifications")).context["rows"]]
     assert kinds == ["allocation.decide"]
     client.force_login(v.alice.user)  # coordinator of the Ivanovs, who asked for nothing
-    kinds = [n.kind for n, *_rest in client.get(url("notifications")).context["rows"]]
+    kinds = [n["kind"] for n in client.get(url("notifications")).context["rows"]]
     assert kinds == ["allocation.approved"]
     assert Notification.objects.filter(recipient=v.bob, read_at__isnull=True).count() == 1
 

@@ -22,7 +22,13 @@ from pomochi.aid.models import (
     Offer,
     Urgency,
 )
-from pomochi.aid.presenters import RoundView, round_view
+from pomochi.aid.presenters import (
+    RoundView,
+    commitment_view,
+    need_view,
+    offer_view,
+    round_view,
+)
 from pomochi.aid.rounds import MAX_NEEDS_PER_ROUND
 from pomochi.aid.selectors import (
     commitments_visible_to,
@@ -69,15 +75,20 @@ def responses(codes: dict, schema) -> dict:
 
 
 class NeedOut(Schema):
+    """A need as aid.presenters.need_view shows it to the caller (note: null unless the caller
+    may read it)."""
+
     id: int
     household: int
     household_name: str
     resource: int
+    resource_name: str
     quantity: int
     amount: str
     urgency: str
+    urgency_name: str
     needed_by: date | None
-    note: str
+    note: str | None = None
     quantity_met: int
     met: str
     remaining: int
@@ -103,26 +114,9 @@ class NeedEditIn(Schema):
     note: Note | None = None
 
 
-def need_out(need: Need, today: date | None = None) -> NeedOut:
-    fmt = need.resource.format
-    return NeedOut(
-        id=need.id,
-        household=need.household_id,
-        household_name=need.household.name,
-        resource=need.resource_id,
-        quantity=need.quantity,
-        amount=fmt(need.quantity),
-        urgency=need.urgency,
-        needed_by=need.needed_by,
-        note=need.note,
-        quantity_met=need.quantity_met,
-        met=fmt(need.quantity_met),
-        remaining=need.remaining,
-        state=need.state(today or timezone.localdate()),
-        created_at=need.created_at,
-        created_by=need.created_by_id,
-        withdrawn_at=need.withdrawn_at,
-    )
+def need_out(need: Need, *, actor, today: date | None = None) -> NeedOut:
+    """The need as need_view shows it to this caller, and nothing else."""
+    return NeedOut(**need_view(actor=actor, obj=need, today=today))
 
 
 def _household(community, membership, pk: int | None) -> Household:
@@ -152,7 +146,7 @@ def list_needs(request, slug: str, include_closed: bool = False):
     community, membership = caller(request, slug)
     today = timezone.localdate()
     needs = needs_visible_to(actor=membership, community=community, include_closed=include_closed)
-    return [need_out(n, today) for n in needs]
+    return [need_out(n, actor=membership, today=today) for n in needs]
 
 
 @router.post("/communities/{slug}/needs", response=responses(CREATED, NeedOut))
@@ -169,13 +163,13 @@ def post_need(request, slug: str, body: NeedIn):
         needed_by=body.needed_by,
         note=body.note,
     )
-    return Status(201, need_out(need))
+    return Status(201, need_out(need, actor=membership))
 
 
 @router.get("/communities/{slug}/needs/{need_id}", response=responses(READ, NeedOut))
 def get_need(request, slug: str, need_id: int):
     community, membership = caller(request, slug)
-    return need_out(_need(community, membership, need_id))
+    return need_out(_need(community, membership, need_id), actor=membership)
 
 
 @router.patch("/communities/{slug}/needs/{need_id}", response=responses(CHANGED, NeedOut))
@@ -191,14 +185,14 @@ def edit_need(request, slug: str, need_id: int, body: NeedEditIn):
         needed_by=body.needed_by if "needed_by" in body.model_fields_set else services.UNCHANGED,
         note=body.note,
     )
-    return need_out(need)
+    return need_out(need, actor=membership)
 
 
 @router.post("/communities/{slug}/needs/{need_id}/withdraw", response=responses(ACTED, NeedOut))
 def withdraw_need(request, slug: str, need_id: int):
     community, membership = caller(request, slug)
     need = services.need_withdraw(actor=membership, need=_need(community, membership, need_id))
-    return need_out(need)
+    return need_out(need, actor=membership)
 
 
 class MatchOut(Schema):
@@ -242,10 +236,13 @@ def list_matches(request, slug: str, need_id: int):
 
 
 class OfferOut(Schema):
+    """An offer as aid.presenters.offer_view shows it."""
+
     id: int
     household: int
     household_name: str
     resource: int
+    resource_name: str
     quantity: int
     amount: str
     skill: str
@@ -270,35 +267,18 @@ class OfferIn(Schema):
     note: Note = ""
 
 
-def offer_out(offer: Offer, today: date | None = None) -> OfferOut:
-    fmt = offer.resource.format
-    return OfferOut(
-        id=offer.id,
-        household=offer.household_id,
-        household_name=offer.household.name,
-        resource=offer.resource_id,
-        quantity=offer.quantity,
-        amount=fmt(offer.quantity),
-        skill=offer.skill,
-        available_from=offer.available_from,
-        available_until=offer.available_until,
-        note=offer.note,
-        quantity_committed=offer.quantity_committed,
-        remaining=offer.remaining,
-        remaining_amount=fmt(offer.remaining),
-        state=offer.state(today or timezone.localdate()),
-        created_at=offer.created_at,
-        withdrawn_at=offer.withdrawn_at,
-    )
+def offer_out(offer: Offer, *, actor, today: date | None = None) -> OfferOut:
+    """The offer as offer_view shows it to this caller, and nothing else."""
+    return OfferOut(**offer_view(actor=actor, obj=offer, today=today))
 
 
 @router.get("/communities/{slug}/offers", response=responses(READ, list[OfferOut]))
 def list_offers(request, slug: str, include_closed: bool = False):
     """Open offers (visible to the whole community); with include_closed, every offer."""
-    community, _m = caller(request, slug)
+    community, membership = caller(request, slug)
     today = timezone.localdate()
     offers = offers_listed(community=community, include_closed=include_closed, today=today)
-    return [offer_out(o, today) for o in offers]
+    return [offer_out(o, actor=membership, today=today) for o in offers]
 
 
 @router.post("/communities/{slug}/offers", response=responses(CREATED, OfferOut))
@@ -316,7 +296,7 @@ def post_offer(request, slug: str, body: OfferIn):
         available_until=body.available_until,
         note=body.note,
     )
-    return Status(201, offer_out(offer))
+    return Status(201, offer_out(offer, actor=membership))
 
 
 @router.post("/communities/{slug}/offers/{offer_id}/withdraw", response=responses(ACTED, OfferOut))
@@ -326,7 +306,7 @@ def withdraw_offer(request, slug: str, offer_id: int):
         Offer.objects.select_related("household", "resource"), community, offer_id
     )
     offer = services.offer_withdraw(actor=membership, offer=offer)
-    return offer_out(offer)
+    return offer_out(offer, actor=membership)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,13 +314,19 @@ def withdraw_offer(request, slug: str, offer_id: int):
 
 
 class CommitmentOut(Schema):
+    """A promise as aid.presenters.commitment_view shows it."""
+
     id: int
     need: int | None
     offer: int | None
     giver_household: int | None
+    giver_household_name: str | None
     giver_pool: int | None
+    giver_pool_name: str | None
     receiver_household: int
+    receiver_household_name: str
     resource: int
+    resource_name: str
     quantity: int
     amount: str
     quantity_fulfilled: int
@@ -375,36 +361,20 @@ class FailureIn(Schema):
     reason: Reason
 
 
-def commitment_out(c: Commitment, today: date | None = None) -> CommitmentOut:
-    fmt = c.resource.format
-    return CommitmentOut(
-        id=c.id,
-        need=c.need_id,
-        offer=c.offer_id,
-        giver_household=c.giver_household_id,
-        giver_pool=c.giver_pool_id,
-        receiver_household=c.receiver_household_id,
-        resource=c.resource_id,
-        quantity=c.quantity,
-        amount=fmt(c.quantity),
-        quantity_fulfilled=c.quantity_fulfilled,
-        fulfilled=fmt(c.quantity_fulfilled),
-        remaining=c.remaining,
-        due_on=c.due_on,
-        state=c.state(today or timezone.localdate()),
-        fate=c.fate,
-        fate_at=c.fate_at,
-        fate_note=c.fate_note,
-        created_at=c.created_at,
-        created_by=c.created_by_id,
-    )
+def commitment_out(c: Commitment, *, actor, today: date | None = None) -> CommitmentOut:
+    """The promise as commitment_view shows it to this caller, and nothing else."""
+    return CommitmentOut(**commitment_view(actor=actor, obj=c, today=today))
 
 
 def _commitment(community, membership, commitment_id: int) -> Commitment:
     """A promise named in the path; one the caller may not see is not found, like one that
     does not exist (its existence would tell who helps whom)."""
     commitment = get_in_community(
-        Commitment.objects.select_related("resource"), community, commitment_id
+        Commitment.objects.select_related(
+            "giver_household", "giver_pool", "receiver_household", "resource"
+        ),
+        community,
+        commitment_id,
     )
     if not policy.can(membership, "commitment.view", commitment):
         raise Http404
@@ -420,7 +390,7 @@ def list_commitments(request, slug: str, overdue: bool = False):
     found = commitments_visible_to(
         actor=membership, community=community, overdue=overdue, today=today
     )
-    return [commitment_out(c, today) for c in found]
+    return [commitment_out(c, actor=membership, today=today) for c in found]
 
 
 @router.post("/communities/{slug}/commitments", response=responses(CREATED, CommitmentOut))
@@ -449,7 +419,7 @@ def make_commitment(request, slug: str, body: CommitmentIn):
         ),
         offer=in_community(Offer, community, body.offer, field="offer"),
     )
-    return Status(201, commitment_out(commitment))
+    return Status(201, commitment_out(commitment, actor=membership))
 
 
 @router.post(
@@ -473,7 +443,7 @@ def post_fulfilment(
         quantity=amount(body.quantity, commitment.resource),
         idempotency_key=idempotency_key,
     )
-    return Status(201, commitment_out(commitment))
+    return Status(201, commitment_out(commitment, actor=membership))
 
 
 @router.post(
@@ -488,7 +458,7 @@ def fail_commitment(request, slug: str, commitment_id: int, body: FailureIn):
         excused=body.excused,
         reason=body.reason,
     )
-    return commitment_out(commitment)
+    return commitment_out(commitment, actor=membership)
 
 
 @router.post(
@@ -501,7 +471,7 @@ def accept_commitment(request, slug: str, commitment_id: int):
     commitment = services.commitment_accept(
         actor=membership, commitment=_commitment(community, membership, commitment_id)
     )
-    return commitment_out(commitment)
+    return commitment_out(commitment, actor=membership)
 
 
 class DeclineIn(Schema):
@@ -520,7 +490,7 @@ def decline_commitment(request, slug: str, commitment_id: int, body: DeclineIn):
         commitment=_commitment(community, membership, commitment_id),
         reason=body.reason,
     )
-    return commitment_out(commitment)
+    return commitment_out(commitment, actor=membership)
 
 
 # ---------------------------------------------------------------------------------------------

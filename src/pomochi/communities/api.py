@@ -1,8 +1,8 @@
 from ninja import Router, Schema
 
 from pomochi.api.common import ERRORS, Error, caller, get_in_community
-from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
+from pomochi.communities.presenters import household_view, membership_view
 from pomochi.communities.selectors import households_of, memberships_of_user
 
 router = Router(tags=["communities"])
@@ -37,23 +37,20 @@ class ResourceOut(Schema):
 
 def community_out(membership) -> CommunityOut:
     c = membership.community
+    me = membership_view(actor=membership, obj=membership)
     return CommunityOut(
         slug=c.slug,
         name=c.name,
         timezone=c.timezone,
         language=c.language,
-        my_household=membership.household_id,
-        my_roles=membership.roles,
+        my_household=me["household"],
+        my_roles=me["roles"],
     )
 
 
 def household_out(actor, household: Household) -> HouseholdOut:
-    out = HouseholdOut(id=household.id, name=household.name, size=household.size)
-    if policy.can(actor, "household.view_private", household):
-        out.has_children = household.has_children
-        out.has_elderly = household.has_elderly
-        out.has_ill_or_disabled = household.has_ill_or_disabled
-    return out
+    """The household as communities.presenters.household_view shows it to this caller."""
+    return HouseholdOut(**household_view(actor=actor, obj=household))
 
 
 @router.get("/communities", response={200: list[CommunityOut], 401: Error})

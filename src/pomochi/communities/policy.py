@@ -163,6 +163,21 @@ def _answers_commitment(actor, commitment) -> bool:
     )
 
 
+def _sees_need_note(actor, need) -> bool:
+    """A need's note can name people and their troubles: its household, coordinators and the
+    committee, even where the bylaws let every member see what is needed."""
+    return _sees_household_private(actor, need.household)
+
+
+def _self_or_coordination(actor, membership) -> bool:
+    """When someone joined, left or was removed, and why: themselves, coordinators, committee."""
+    return actor.id == membership.id or actor.is_coordinator or actor.is_committee
+
+
+def _own_notification(actor, notification) -> bool:
+    return notification.recipient_id == actor.id
+
+
 def _reads_audit_payload(actor, entry) -> bool:
     """Committee reads all; others read entries about no household, or about their own.
     A private entry (a decision's note) is for coordinators and the committee only."""
@@ -189,6 +204,7 @@ RULES: dict[str, Rule] = {
     # Nobody is added: a coordinator invites, and the person accepts (communities.invitations).
     "membership.invite": _coordinator,
     "membership.set_household": _coordinator,
+    "membership.view_private": _self_or_coordination,
     "membership.grant_coordinator": _not_self(_coordinator_or_committee),
     "membership.grant_committee": _not_self(_committee),
     "bylaws.change": _committee,
@@ -206,6 +222,7 @@ RULES: dict[str, Rule] = {
     "ledger.record_for_any_household": _coordinator,
     "need.post": _own_household_or_coordinator,  # target: the household in need
     "need.view": _sees_need,
+    "need.view_note": _sees_need_note,
     "need.change": _own_household_of("household_id"),
     "need.list_all": _coordinator_or_committee,
     "need.see_all": _sees_all_needs,  # target: the community
@@ -235,6 +252,8 @@ RULES: dict[str, Rule] = {
     "share.view": _sees_share,
     "appeal.file": _own_household_of("household_id"),  # target: the share
     "appeal.decide": _committee,
+    # News is for the member it was written to, and nobody else.
+    "notification.view": _own_notification,
     # A drill names the households that would run short, and what they would be given.
     "drill.run": _coordinator_or_committee,
     # Whether to offer a form at all (the service then checks the household or pool chosen).

@@ -35,12 +35,8 @@ from pomochi.ledger.inputs import (
     movement_record,
 )
 from pomochi.ledger.models import Action, Event, Pool
-from pomochi.ledger.selectors import (
-    events_filtered,
-    hidden_households,
-    holdings_for_pool,
-    receivers_public,
-)
+from pomochi.ledger.presenters import event_view
+from pomochi.ledger.selectors import events_filtered, holdings_for_pool, receivers_public
 
 router = Router(tags=["ledger"])
 
@@ -64,23 +60,35 @@ class PoolOut(Schema):
 
 
 class EventOut(Schema):
+    """An event as ledger.presenters.event_view shows it to the caller: a household the caller
+    may not see is null and named in `hidden`; then recorded_by and note are null too."""
+
     id: int
     action: str
+    action_name: str
     resource: int
+    resource_name: str
+    unit: str
     quantity: int
     amount: str
-    provider_household: int | None
+    provider_household: int | None = None
+    provider_household_name: str | None = None
     provider_pool: int | None
-    receiver_household: int | None
+    provider_pool_name: str | None
+    receiver_household: int | None = None
+    receiver_household_name: str | None = None
     receiver_pool: int | None
+    receiver_pool_name: str | None
     hidden: list[str]
     occurred_at: datetime
     recorded_at: datetime
-    recorded_by: int | None
+    recorded_by: int | None = None
+    recorded_by_name: str | None = None
     cause_type: str
     cause_id: int | None
     reverses: int | None
-    note: str
+    reversed_by: int | None
+    note: str | None = None
 
 
 class EventPage(Schema):
@@ -128,26 +136,9 @@ def pool_out(pool: Pool) -> PoolOut:
     )
 
 
-def event_out(event: Event, *, hidden: set[str] = frozenset()) -> EventOut:
-    return EventOut(
-        id=event.id,
-        action=event.action,
-        resource=event.resource_id,
-        quantity=event.quantity,
-        amount=format_quantity(event.quantity, resource=event.resource),
-        provider_household=None if "provider_household" in hidden else event.provider_household_id,
-        provider_pool=event.provider_pool_id,
-        receiver_household=None if "receiver_household" in hidden else event.receiver_household_id,
-        receiver_pool=event.receiver_pool_id,
-        hidden=sorted(hidden),
-        occurred_at=event.occurred_at,
-        recorded_at=event.recorded_at,
-        recorded_by=None if hidden else event.recorded_by_id,
-        cause_type=event.cause_type,
-        cause_id=event.cause_id,
-        reverses=event.reverses_id,
-        note="" if hidden else event.note,
-    )
+def event_out(event: Event, *, actor, public: bool | None = None) -> EventOut:
+    """The event as event_view shows it to this caller, and nothing else."""
+    return EventOut(**event_view(actor=actor, obj=event, public=public))
 
 
 def _resource(community, pk: int) -> ResourceType:
@@ -194,10 +185,7 @@ def list_events(request, slug: str, filters: Query[EventFilters]):
         per_page=filters.per_page,
     )
     public = receivers_public(actor=membership, community=community)
-    items = [
-        event_out(e, hidden=hidden_households(actor=membership, event=e, public=public))
-        for e in page.object_list
-    ]
+    items = [event_out(e, actor=membership, public=public) for e in page.object_list]
     meta = PageMeta(
         count=page.paginator.count,
         page=page.number,
@@ -210,9 +198,20 @@ def list_events(request, slug: str, filters: Query[EventFilters]):
 @router.get("/communities/{slug}/events/{event_id}", response={200: EventOut, **ERRORS})
 def get_event(request, slug: str, event_id: int):
     community, membership = caller(request, slug)
-    event = get_in_community(Event.objects.select_related("resource"), community, event_id)
-    public = receivers_public(actor=membership, community=community)
-    return event_out(event, hidden=hidden_households(actor=membership, event=event, public=public))
+    event = get_in_community(
+        Event.objects.select_related(
+            "resource",
+            "provider_household",
+            "provider_pool",
+            "receiver_household",
+            "receiver_pool",
+            "recorded_by__user",
+            "reversed_by",
+        ),
+        community,
+        event_id,
+    )
+    return event_out(event, actor=membership)
 
 
 RECORDED = {201: EventOut, 403: Error, 409: Error, **ERRORS}
@@ -252,7 +251,7 @@ def _movement_route(movement: Movement, view_name: str) -> None:
             values=movement_bind(movement, community, body),
             idempotency_key=idempotency_key,
         )
-        return Status(201, event_out(event))
+        return Status(201, event_out(event, actor=actor))
 
     post.__name__ = post.__qualname__ = view_name
     post.__doc__ = f"{movement.title}."

@@ -1,18 +1,19 @@
 """The community's record, out: rows for spreadsheets and a ValueFlows-style JSON-LD document.
 
 An export is always taken from someone's point of view, and shows no more than the pages show
-that person: who received a distribution, gift or work, and a household's vulnerability flags,
-follow the same rules (`hidden_households`, `household.view_private`). Without a named member,
-the view is a plain member's with no household of their own.
+that person: every event and household is written from its presenter (`ledger.presenters.
+event_view`, `communities.presenters.household_view`), as the pages and the API are. Without a
+named member, the view is a plain member's with no household of their own.
 """
 
 from datetime import UTC, datetime
 
-from pomochi.communities import policy
-from pomochi.communities.models import Community, Household, Membership, ResourceType
+from pomochi.communities.models import Community, Membership, ResourceType
+from pomochi.communities.presenters import household_view
 from pomochi.communities.quantities import format_quantity
 from pomochi.ledger.models import Action, Event, Holding, Pool
-from pomochi.ledger.selectors import hidden_households, receivers_public
+from pomochi.ledger.presenters import event_view
+from pomochi.ledger.selectors import receivers_public
 
 EVENT_COLUMNS = [
     "id",
@@ -43,7 +44,7 @@ HOUSEHOLD_COLUMNS = ["name", "size", "children", "elderly", "ill_or_disabled"]
 def public_viewer(*, community: Community) -> Membership:
     """A plain member with no household: sees what every member sees, and nothing private.
 
-    Never saved; the policy and `hidden_households` need only its roles, household and community.
+    Never saved; the policy and the presenters need only its roles, household and community.
     """
     return Membership(community=community, is_coordinator=False, is_committee=False, household=None)
 
@@ -75,46 +76,41 @@ def _events(community: Community):
 
 
 def _seen(community: Community, viewer: Membership):
-    """Each event with the household fields the viewer may not see."""
+    """Each event with what the viewer sees of it (event_view)."""
     public = receivers_public(actor=viewer, community=community)
     for event in _events(community):
-        yield event, hidden_households(actor=viewer, event=event, public=public)
+        yield event, event_view(actor=viewer, obj=event, public=public)
 
 
-def _name(obj) -> str:
-    return obj.name if obj is not None else ""
+def _blank(value) -> object:
+    return "" if value is None else value
 
 
 def event_rows(*, community: Community, viewer: Membership) -> list[dict]:
+    """One row per event, every column from event_view: a field it leaves out is empty."""
     rows = []
-    for e, hidden in _seen(community, viewer):
-        reversed_by = getattr(e, "reversed_by", None)
+    for e, view in _seen(community, viewer):
         rows.append(
             {
-                "id": e.id,
-                "occurred_at": _when(e.occurred_at),
-                "action": e.action,
-                "resource": e.resource.name,
-                "unit": e.resource.unit,
-                "quantity": e.quantity,
-                "amount": amount(e.quantity, e.resource),
-                "provider_pool": _name(e.provider_pool),
-                "provider_household": ""
-                if "provider_household" in hidden
-                else _name(e.provider_household),
-                "receiver_pool": _name(e.receiver_pool),
-                "receiver_household": ""
-                if "receiver_household" in hidden
-                else _name(e.receiver_household),
-                "hidden": " ".join(sorted(hidden)),
-                "reverses": e.reverses_id or "",
-                "reversed_by": reversed_by.id if reversed_by else "",
-                "cause_type": e.cause_type,
-                "cause_id": e.cause_id if e.cause_id is not None else "",
-                # Whoever recorded work is often the household that received it: hidden alike.
-                "note": "" if hidden else e.note,
-                "recorded_by": "" if hidden else e.recorded_by.user.username,
-                "recorded_at": _when(e.recorded_at),
+                "id": view["id"],
+                "occurred_at": _when(view["occurred_at"]),
+                "action": view["action"],
+                "resource": view["resource_name"],
+                "unit": view["unit"],
+                "quantity": view["quantity"],
+                "amount": amount(view["quantity"], e.resource),
+                "provider_pool": _blank(view["provider_pool_name"]),
+                "provider_household": _blank(view.get("provider_household_name")),
+                "receiver_pool": _blank(view["receiver_pool_name"]),
+                "receiver_household": _blank(view.get("receiver_household_name")),
+                "hidden": " ".join(view["hidden"]),
+                "reverses": _blank(view["reverses"]),
+                "reversed_by": _blank(view["reversed_by"]),
+                "cause_type": view["cause_type"],
+                "cause_id": _blank(view["cause_id"]),
+                "note": view.get("note", ""),
+                "recorded_by": _blank(view.get("recorded_by_name")),
+                "recorded_at": _when(view["recorded_at"]),
             }
         )
     return rows
@@ -143,25 +139,22 @@ def holding_rows(*, community: Community) -> list[dict]:
     ]
 
 
-def _flags(household: Household, viewer: Membership) -> dict[str, bool] | None:
-    """The vulnerability flags, or None if they are need data this viewer may not see."""
-    if not policy.can(viewer, "household.view_private", household):
-        return None
-    return {
-        "children": household.has_children,
-        "elderly": household.has_elderly,
-        "ill_or_disabled": household.has_ill_or_disabled,
-    }
+FLAGS = {
+    "children": "has_children",
+    "elderly": "has_elderly",
+    "ill_or_disabled": "has_ill_or_disabled",
+}
 
 
 def household_rows(*, community: Community, viewer: Membership) -> list[dict]:
-    """Every household with its size; flags only where the viewer may see them, else empty."""
+    """Every household as household_view shows it: flags only where the viewer may see them,
+    else empty."""
     rows = []
     for household in community.households.order_by("name"):
-        flags = _flags(household, viewer)
-        row = {"name": household.name, "size": household.size}
-        for column in ("children", "elderly", "ill_or_disabled"):
-            row[column] = "" if flags is None else ("yes" if flags[column] else "no")
+        view = household_view(actor=viewer, obj=household)
+        row = {"name": view["name"], "size": view["size"]}
+        for column, field in FLAGS.items():
+            row[column] = "" if field not in view else ("yes" if view[field] else "no")
         rows.append(row)
     return rows
 
@@ -258,20 +251,21 @@ def valueflows_document(*, community: Community, viewer: Membership) -> dict:
             "pomochi:slug": community.slug,
         }
     ]
+    flags = {
+        "has_children": "pomochi:hasChildren",
+        "has_elderly": "pomochi:hasElderly",
+        "has_ill_or_disabled": "pomochi:hasIllOrDisabled",
+    }
     for household in community.households.order_by("name"):
+        view = household_view(actor=viewer, obj=household)
         node = {
-            "@id": ids("household", household.id),
+            "@id": ids("household", view["id"]),
             "@type": "vf:Organization",
             "vf:classifiedAs": "pomochi:Household",
-            "vf:name": household.name,
-            "pomochi:size": household.size,
+            "vf:name": view["name"],
+            "pomochi:size": view["size"],
         }
-        if (flags := _flags(household, viewer)) is not None:
-            node |= {
-                "pomochi:hasChildren": flags["children"],
-                "pomochi:hasElderly": flags["elderly"],
-                "pomochi:hasIllOrDisabled": flags["ill_or_disabled"],
-            }
+        node |= {term: view[field] for field, term in flags.items() if field in view}
         graph.append(node)
     for pool in Pool.objects.filter(community=community).order_by("name"):
         graph.append(
@@ -309,21 +303,22 @@ def valueflows_document(*, community: Community, viewer: Membership) -> dict:
                 "vf:onhandQuantity": _measure(h.quantity, h.resource),
             }
         )
-    for event, hidden in _seen(community, viewer):
-        graph.append(_event_node(event, hidden, ids, holding_ids))
+    for event, view in _seen(community, viewer):
+        graph.append(_event_node(event, view, ids, holding_ids))
     return {"@context": CONTEXT, "@id": ids("community") + ":export", "@graph": graph}
 
 
-def _agent(event: Event, side: str, hidden: set[str], ids: _Ids) -> str | None:
-    if getattr(event, f"{side}_pool_id"):
-        return ids("pool", getattr(event, f"{side}_pool_id"))
-    household_id = getattr(event, f"{side}_household_id")
-    if household_id and f"{side}_household" not in hidden:
+def _agent(view: dict, side: str, ids: _Ids) -> str | None:
+    if view[f"{side}_pool"]:
+        return ids("pool", view[f"{side}_pool"])
+    if household_id := view.get(f"{side}_household"):
         return ids("household", household_id)
     return None
 
 
-def _event_node(event: Event, hidden: set[str], ids: _Ids, holding_ids: dict) -> dict:
+def _event_node(event: Event, view: dict, ids: _Ids, holding_ids: dict) -> dict:
+    """The event's node: its parties, note and who recorded it from event_view; the action and
+    the stock it moves are the same for every viewer."""
     action = vf_action(event)
     node = {
         "@id": ids("event", event.id),
@@ -337,7 +332,7 @@ def _event_node(event: Event, hidden: set[str], ids: _Ids, holding_ids: dict) ->
     quantity = "vf:effortQuantity" if event.action == Action.WORK else "vf:resourceQuantity"
     node[quantity] = _measure(event.quantity, event.resource)
     for side in ("provider", "receiver"):
-        if agent := _agent(event, side, hidden, ids):
+        if agent := _agent(view, side, ids):
             node[f"vf:{side}"] = agent
     # The stock a flow comes out of, and the stock it goes into; raise and lower name just one.
     if event.provider_pool_id:
@@ -348,10 +343,10 @@ def _event_node(event: Event, hidden: set[str], ids: _Ids, holding_ids: dict) ->
         one_stock = action in ("vf:raise", "vf:lower")
         key = "vf:resourceInventoriedAs" if one_stock else "vf:toResourceInventoriedAs"
         node[key] = holding_ids.get((event.receiver_pool_id, event.resource_id))
-    if hidden:
-        node["pomochi:hidden"] = sorted(hidden)
-    elif event.note:
-        node["vf:note"] = event.note
+    if view["hidden"]:
+        node["pomochi:hidden"] = view["hidden"]
+    elif view.get("note"):
+        node["vf:note"] = view["note"]
     if event.reverses_id:
         node["vf:corrects"] = ids("event", event.reverses_id)
     if reversed_by := getattr(event, "reversed_by", None):

@@ -55,7 +55,11 @@ def events_filtered(
     if until is not None:
         events = events.filter(occurred_at__lt=until)
     events = events.select_related(
-        "provider_household", "provider_pool", "receiver_household", "receiver_pool"
+        "provider_household",
+        "provider_pool",
+        "receiver_household",
+        "receiver_pool",
+        "recorded_by__user",
     )
     return Paginator(events.order_by("-occurred_at", "-id"), per_page).get_page(page)
 

@@ -7,18 +7,14 @@ from django.utils.translation import gettext as _
 
 from pomochi.communities import policy
 from pomochi.communities.models import Household
+from pomochi.communities.presenters import household_view
 from pomochi.communities.quantities import format_quantity
 from pomochi.errors import DomainError
 from pomochi.ledger import forms
 from pomochi.ledger.inputs import MOVEMENTS, REVERSAL, movement_record
 from pomochi.ledger.models import Event, Pool
-from pomochi.ledger.selectors import (
-    events_filtered,
-    hidden_households,
-    holdings_for_pool,
-    household_totals,
-    receivers_public,
-)
+from pomochi.ledger.presenters import event_view, events_view
+from pomochi.ledger.selectors import events_filtered, holdings_for_pool, household_totals
 from pomochi.web.decorators import require_membership
 
 
@@ -29,12 +25,9 @@ def page_number(request) -> int:
         return 1
 
 
-def seen_events(membership, page):
-    """Pair each event with the household fields this member may not see."""
-    public = receivers_public(actor=membership, community=membership.community)
-    return [
-        (e, hidden_households(actor=membership, event=e, public=public)) for e in page.object_list
-    ]
+def seen_events(membership, page) -> list[dict]:
+    """A page's events as this member may see them (ledger.presenters.event_view)."""
+    return events_view(actor=membership, events=page.object_list)
 
 
 @require_membership
@@ -66,7 +59,7 @@ def household_detail(request, community, household_id: int):
         "ledger/household.html",
         {
             "community": community,
-            "household": household,
+            "household": household_view(actor=request.membership, obj=household),
             "totals": household_totals(household=household),
             "page": page,
             "events": seen_events(request.membership, page),
@@ -77,16 +70,24 @@ def household_detail(request, community, household_id: int):
 @require_membership
 def event_detail(request, community, event_id: int):
     event = get_object_or_404(
-        Event.objects.select_related("resource"), community=community, pk=event_id
+        Event.objects.select_related(
+            "resource",
+            "provider_household",
+            "provider_pool",
+            "receiver_household",
+            "receiver_pool",
+            "recorded_by__user",
+            "reversed_by",
+        ),
+        community=community,
+        pk=event_id,
     )
-    public = receivers_public(actor=request.membership, community=community)
     return render(
         request,
         "ledger/event.html",
         {
             "community": community,
-            "event": event,
-            "hidden": hidden_households(actor=request.membership, event=event, public=public),
+            "event": event_view(actor=request.membership, obj=event),
             "can_reverse": policy.can(request.membership, "ledger.reverse", event),
         },
     )
@@ -158,6 +159,11 @@ def reverse_event(request, community, event_id: int):
     return render(
         request,
         "ledger/record.html",
-        {"community": community, "form": form, "title": REVERSAL.title, "event": event},
+        {
+            "community": community,
+            "form": form,
+            "title": REVERSAL.title,
+            "event": event_view(actor=request.membership, obj=event),
+        },
         status=status,
     )

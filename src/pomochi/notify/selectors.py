@@ -1,5 +1,4 @@
 from pomochi.communities.models import Membership
-from pomochi.notify.messages import render_many
 from pomochi.notify.models import Notification
 
 
@@ -7,7 +6,7 @@ def unread_count(*, membership: Membership) -> int:
     return Notification.objects.filter(recipient=membership, read_at__isnull=True).count()
 
 
-def notifications_for(*, membership: Membership, limit: int = 50) -> list[tuple[Notification, str]]:
+def notifications_recent(*, membership: Membership, limit: int = 50) -> list[Notification]:
+    """A member's latest notifications, newest first (notify.presenters words them)."""
     items = Notification.objects.filter(recipient=membership).order_by("-created_at", "-id")
-    items = list(items[:limit])
-    return list(zip(items, render_many([(n.kind, n.params) for n in items]), strict=True))
+    return list(items[:limit])

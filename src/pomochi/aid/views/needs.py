@@ -15,6 +15,7 @@ from pomochi.aid.models import (
     Need,
     Offer,
 )
+from pomochi.aid.presenters import commitment_view, need_view
 from pomochi.aid.services import Proposal
 from pomochi.aid.views.common import (
     STATES,
@@ -44,13 +45,17 @@ def need_list(request, community):
         {
             "community": community,
             "page": page,
-            "rows": [(n, STATES[n.state(today)]) for n in page],
+            "rows": [(v, STATES[v["state"]]) for v in _needs_view(actor, page, today)],
             "closed": closed,
             "sees_all": policy.can(actor, "need.list_all", community)
             or rules_current(community_id=community.id)["privacy"]["needs_visible_to_members"],
             "can_post": forms.NeedForm(actor=actor).own_households.exists(),
         },
     )
+
+
+def _needs_view(actor, needs, today) -> list[dict]:
+    return [v for n in needs if (v := need_view(actor=actor, obj=n, today=today))]
 
 
 @require_membership
@@ -143,9 +148,9 @@ def _need_page(request, community, need, *, bound=None, bound_key=None, error=""
     today = timezone.localdate()
     state = need.state(today)
     promises = list(
-        need.commitments.select_related("giver_household", "giver_pool", "resource").order_by(
-            "due_on", "id"
-        )
+        need.commitments.select_related(
+            "giver_household", "giver_pool", "receiver_household", "resource"
+        ).order_by("due_on", "id")
     )
     # Promises are offered only for what the need may still receive: not what is met, promised
     # but not yet delivered, or allotted in a round still open.
@@ -160,18 +165,20 @@ def _need_page(request, community, need, *, bound=None, bound_key=None, error=""
                 form = bound if key == bound_key else _promise_form(actor, need, match, unpromised)
             matches.append((match, form))
     can_change = policy.can(actor, "need.change", need) and state != "withdrawn"
+    # Only the promises this member may see: a promise says who gives to whom.
+    shown = [v for c in promises if (v := commitment_view(actor=actor, obj=c, today=today))]
     return render(
         request,
         "aid/need.html",
         {
             "community": community,
-            "need": need,
+            "need": need_view(actor=actor, obj=need, today=today),
             "state": STATES[state],
             "is_open": state in ("open", "partly_met"),
             "promised_in_full": unpromised <= 0,
             "matches": matches,
             "can_change": can_change,
-            "promises": [(c, STATES[c.state(today)]) for c in promises],
+            "promises": [(v, STATES[v["state"]]) for v in shown],
             "error": error,
         },
         status=422 if error else _status(bound),

@@ -11,6 +11,7 @@ from pomochi.aid import forms, selectors, services
 from pomochi.aid.models import (
     Offer,
 )
+from pomochi.aid.presenters import offer_view
 from pomochi.aid.views.common import _amount_text, _form_page, _page
 from pomochi.communities import policy
 from pomochi.errors import DomainError
@@ -27,7 +28,9 @@ def offer_list(request, community):
         {
             "community": community,
             "page": page,
-            "rows": [(o, policy.can(actor, "offer.change", o)) for o in page],
+            "rows": [
+                (offer_view(actor=actor, obj=o), policy.can(actor, "offer.change", o)) for o in page
+            ],
             "can_post": forms.OfferForm(actor=actor).own_households.exists(),
         },
     )

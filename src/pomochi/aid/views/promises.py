@@ -10,14 +10,17 @@ from pomochi.aid import forms, selectors, services
 from pomochi.aid.models import (
     Commitment,
 )
+from pomochi.aid.presenters import commitment_view
 from pomochi.aid.views.common import STATES, _add_error, _amount_text, _status
 from pomochi.communities import policy
 from pomochi.errors import DomainError
 from pomochi.web.decorators import require_membership
 
 
-def _promise_rows(commitments, today):
-    return [(c, STATES[c.state(today)]) for c in commitments]
+def _promise_rows(actor, commitments, today):
+    """Each promise as commitment_view shows it to this member, with its state in words."""
+    views = [commitment_view(actor=actor, obj=c, today=today) for c in commitments]
+    return [(v, STATES[v["state"]]) for v in views if v]
 
 
 @require_membership
@@ -26,11 +29,13 @@ def promise_list(request, community):
     today = timezone.localdate()
     own = []
     if actor.household_id:
-        own = _promise_rows(selectors.commitments_of_household(household=actor.household), today)
+        own = _promise_rows(
+            actor, selectors.commitments_of_household(household=actor.household), today
+        )
     overdue = None
     if policy.can(actor, "commitment.list_overdue", community):
         overdue = _promise_rows(
-            selectors.commitments_overdue(community=community, today=today), today
+            actor, selectors.commitments_overdue(community=community, today=today), today
         )
     return render(
         request,
@@ -72,7 +77,7 @@ def _promise_page(request, community, commitment, *, fulfil=None, fail=None, dec
         "aid/promise.html",
         {
             "community": community,
-            "c": commitment,
+            "c": commitment_view(actor=actor, obj=commitment, today=today),
             "state": STATES[commitment.state(today)],
             "fulfil_form": fulfil,
             "fail_form": fail,

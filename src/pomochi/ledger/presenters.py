@@ -1,0 +1,96 @@
+"""What a given member sees of a ledger event, decided once: the pages, the API's EventOut and
+both exports (CSV and JSON-LD) are made from `event_view` alone."""
+
+from pomochi.communities import policy
+from pomochi.communities.models import Membership
+from pomochi.communities.presenters import ANY, NOT_PUBLIC
+from pomochi.communities.quantities import format_quantity
+from pomochi.ledger.models import Event
+from pomochi.ledger.selectors import hidden_households, receivers_public
+
+# What the audit chain's payload may carry with a value (see communities.presenters). An event
+# with a household on either side is tagged with it (the receiver, else the giver), so only a
+# movement between stores is in a public entry: its households are null, and its note is about
+# a store, not about people.
+AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
+    "event": dict.fromkeys(
+        (
+            "action",
+            "resource",
+            "quantity",
+            "provider_pool",
+            "receiver_pool",
+            "occurred_at",
+            "recorded_at",
+            "recorded_by",
+            "cause",
+            "reverses",
+            "note",
+        ),
+        ANY,
+    )
+    | dict.fromkeys(("provider_household", "receiver_household"), NOT_PUBLIC),
+    "pool": dict.fromkeys(("name", "kind", "description", "resources"), ANY),
+}
+
+
+def event_view(*, actor: Membership, obj: Event, public: bool | None = None) -> dict:
+    """An event as this member may see it.
+
+    - id, action, action_name, resource, resource_name, quantity, amount, the pools on either
+      side (provider_pool, receiver_pool and their names), occurred_at, recorded_at, cause_type,
+      cause_id, reverses, reversed_by, hidden: every member of the community.
+    - provider_household, receiver_household (and their names): absent when hidden, i.e. when
+      `ledger.selectors.hidden_households` says so (policy `ledger.view_receivers`, else the
+      member's own household or `household.view_private`); `hidden` names what is left out.
+    - recorded_by, recorded_by_name, note: only when nothing is hidden: whoever recorded work
+      is often the household that received it, and a note can name the receiver.
+
+    `public`: `receivers_public`'s answer for this member, asked once for a page or an export.
+    """
+    if not policy.can(actor, "community.view", obj):
+        return {}
+    if public is None:
+        public = receivers_public(actor=actor, community=actor.community)
+    hidden = hidden_households(actor=actor, event=obj, public=public)
+    resource = obj.resource
+    reversed_by = getattr(obj, "reversed_by", None)
+    view = {
+        "id": obj.id,
+        "action": obj.action,
+        "action_name": str(obj.get_action_display()),
+        "resource": obj.resource_id,
+        "resource_name": resource.name,
+        "unit": resource.unit,
+        "quantity": obj.quantity,
+        "amount": format_quantity(obj.quantity, resource=resource),
+        "provider_pool": obj.provider_pool_id,
+        "provider_pool_name": obj.provider_pool.name if obj.provider_pool_id else None,
+        "receiver_pool": obj.receiver_pool_id,
+        "receiver_pool_name": obj.receiver_pool.name if obj.receiver_pool_id else None,
+        "hidden": sorted(hidden),
+        "occurred_at": obj.occurred_at,
+        "recorded_at": obj.recorded_at,
+        "cause_type": obj.cause_type,
+        "cause_id": obj.cause_id,
+        "reverses": obj.reverses_id,
+        "reversed_by": reversed_by.id if reversed_by else None,
+    }
+    for side in ("provider_household", "receiver_household"):
+        if side not in hidden:
+            household = getattr(obj, side) if getattr(obj, f"{side}_id") else None
+            view[side] = household.id if household else None
+            view[f"{side}_name"] = household.name if household else None
+    if not hidden:
+        view |= {
+            "recorded_by": obj.recorded_by_id,
+            "recorded_by_name": str(obj.recorded_by.user),
+            "note": obj.note,
+        }
+    return view
+
+
+def events_view(*, actor: Membership, events) -> list[dict]:
+    """Many events as event_view shows each, the bylaws asked once."""
+    public = receivers_public(actor=actor, community=actor.community)
+    return [event_view(actor=actor, obj=e, public=public) for e in events]
