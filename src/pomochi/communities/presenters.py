@@ -21,7 +21,7 @@ NOT_PUBLIC = frozenset({HOUSEHOLD, PRIVATE})
 ONLY_PRIVATE = frozenset({PRIVATE})
 
 AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
-    "community": dict.fromkeys(("slug", "name", "timezone", "language"), ANY),
+    "community": dict.fromkeys(("slug", "name", "timezone", "language", "kind"), ANY),
     # Size is public; the vulnerability flags are need data: never in a public entry (a
     # household's entries are tagged with it).
     "household": {
