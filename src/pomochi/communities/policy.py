@@ -200,6 +200,7 @@ RULES: dict[str, Rule] = {
     "membership.set_household": _coordinator,
     # For a member who forgot their password and has no e-mail: a one-time code on paper.
     "membership.reissue_password": _reissues_password,
+    "membership.reissue_password.form": _coordinator,  # the page listing whom one may
     "membership.grant_coordinator": _not_self(_coordinator_or_committee),
     "membership.grant_committee": _not_self(_committee),
     "bylaws.change": _committee,
