@@ -121,7 +121,7 @@ def invitation_slips(request, community):
     actor = request.membership
     policy.require(actor, "membership.invite", community)
     households = households_for_slips(community=community)
-    form = SlipsForm(request.POST or None, households=households)
+    form = SlipsForm(request.POST if request.method == "POST" else None, households=households)
     if request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["households"])
         if form.cleaned_data["without_member"]:
