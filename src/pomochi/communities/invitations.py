@@ -484,4 +484,12 @@ def password_code_redeem(*, code: str, password: str) -> Membership:
         data={"member": membership.id, "invitation": invitation.id},
         private=True,
     )
+    # Whoever forgot a password has often been locked out by failed log-ins: the new one works.
+    transaction.on_commit(lambda: _lockout_lift(user.username))
     return membership
+
+
+def _lockout_lift(username: str) -> None:
+    from axes.utils import reset
+
+    reset(username=username)
