@@ -159,4 +159,11 @@ def test_an_empty_sheet_is_refused_with_a_reason_and_makes_nothing(client, villa
     )
     response = client.post(url, {"households": [hamlet.kuznetsovs.id]})
     assert response.status_code == 422
+    invitations_create_batch(
+        actor=village.alice, community=village.community, households=[village.sidorovs]
+    )
+    before = stored(village.community)
+    response = client.post(url, {"without_member": "on"})  # the Sidorovs are invited already
+    assert response.status_code == 422
+    assert "Every household has a member or an open invitation" in response.content.decode()
     assert stored(village.community) == before

@@ -20,7 +20,7 @@ from pomochi.communities.models import Community, Membership, ResourceType
 from pomochi.communities.quantities import parse_quantity
 from pomochi.communities.selectors import membership_in
 from pomochi.errors import InvalidInput
-from pomochi.text import Line, Note, Reason  # noqa: F401  (the API's text types)
+from pomochi.text import Line, Note, Reason, TextInvalid, text_clean  # noqa: F401  (the API's text types)
 
 
 class Error(Schema):
@@ -51,13 +51,15 @@ EMAIL_LENGTH = 254
 
 
 def _email(value) -> str:
-    """An e-mail address as Django's forms accept it (the text rule's characters, one line)."""
+    """An e-mail address: the text rule's (one line, no control characters, trimmed), then the
+    address Django's forms accept."""
     if not isinstance(value, str):
         raise PydanticCustomError("email", "{message}", {"message": _("Enter an e-mail address.")})
-    text = value.strip()
     try:
-        if len(text) > EMAIL_LENGTH or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
-            raise ValidationError("")
+        text = text_clean(value, max_length=EMAIL_LENGTH, multiline=False)
+    except TextInvalid as exc:
+        raise PydanticCustomError("email", "{message}", {"message": exc.message}) from None
+    try:
         validate_email(text)
     except ValidationError:
         raise PydanticCustomError(

@@ -126,6 +126,9 @@ def invitation_slips(request, community):
         chosen = list(form.cleaned_data["households"])
         if form.cleaned_data["without_member"]:
             chosen += [h for h in households if not h.has_member and h.open_until is None]
+        if not chosen:
+            form.add_error(None, _("Every household has a member or an open invitation already."))
+    if request.method == "POST" and form.is_valid():
         try:
             issued = services.invitations_create_batch(
                 actor=actor, community=community, households=sorted(chosen, key=lambda h: h.name)
