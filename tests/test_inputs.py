@@ -284,6 +284,14 @@ CASES = {
         {"share_id": v.share_sidorovs.id},
         {"reason": "the Sidorovs are three now"},
     ),
+    # Invitations take no free text: the e-mail is an address (format email), checked apart.
+    "POST /api/v1/communities/{slug}/invitations": lambda v: (
+        v.alice,
+        {},
+        {"household": v.sidorovs.id, "email": "nina@example.org"},
+    ),
+    "POST /api/v1/communities/{slug}/invitations/{invitation_id}/revoke": None,
+    "POST /api/v1/invitations/{code}/accept": None,
     "POST /api/v1/communities/{slug}/appeals/{appeal_id}/decision": lambda v: (
         v.vera,
         {"appeal_id": v.appeal.id},
@@ -423,8 +431,9 @@ def test_a_note_has_the_same_limit_on_the_page_and_in_the_api(village):
 # ---------------------------------------------------------------------------------------------
 # The walk: every API input and every form field of free text uses the shared type
 
-# Strings that are not free text: path identifiers and the opaque retry key of a header.
-NOT_TEXT = {("path", "slug"), ("header", "Idempotency-Key")}
+# Strings that are not free text: path identifiers (an invitation's code is one: normalised, and
+# any that is not a working code is a 404) and the opaque retry key of a header.
+NOT_TEXT = {("path", "slug"), ("path", "code"), ("header", "Idempotency-Key")}
 
 
 def _untyped_strings(schema: dict, where: str):

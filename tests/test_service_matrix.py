@@ -1,7 +1,8 @@
 """Every service × every role: allowed, or refused with NotAllowed and nothing written.
 
 Communities' and the ledger's services have their matrix in tests/communities/test_policy_matrix
-.py; the aid services, invitations' withdrawal and the batch distribution have theirs here.
+.py; the aid services, invitations' withdrawal, sheets of slips and password codes, and the batch
+distribution have theirs here.
 
 Roles (tests/conftest.py): olga (coordinator and committee, Orlovs), alice (coordinator,
 Ivanovs), bob (plain member, Petrovs), vera (committee only), charlie (of the hamlet).
@@ -189,6 +190,19 @@ def cases(v):
             lambda a, invitation: invitation_revoke(actor=a, invitation=invitation),
             COORDINATORS,
         ),
+        "invitations_create_batch": (
+            own,
+            lambda a, _: invitations.invitations_create_batch(
+                actor=a, community=c, households=[v.sidorovs, v.petrovs]
+            ),
+            COORDINATORS,
+        ),
+        # A code that sets bob's password: coordinators of his community only.
+        "invitation_reissue_password": (
+            lambda v: v.bob,
+            lambda a, bob: invitations.invitation_reissue_password(actor=a, membership=bob),
+            COORDINATORS,
+        ),
         "events_distribute_batch": (
             own,
             lambda a, _: events_distribute_batch(
@@ -254,6 +268,8 @@ CASE_NAMES = [
     "appeal_file",
     "appeal_decide",
     "invitation_revoke",
+    "invitations_create_batch",
+    "invitation_reissue_password",
     "events_distribute_batch",
 ]
 

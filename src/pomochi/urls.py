@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pomochi.api.v1 import api
-from pomochi.communities import views as communities_views
+from pomochi.communities import invitation_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,7 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("pomochi.web.urls")),
     path("c/<slug:slug>/", include("pomochi.drills.urls")),
-    # An invitation is opened before its invitee belongs anywhere: outside every community.
-    path("invite/", communities_views.invite_code, name="invite-code"),
-    path("invite/<str:code>/", communities_views.invite, name="invite"),
+    # An invitation (or a password code) is opened before its invitee belongs anywhere, or
+    # logs in: outside every community.
+    path("invite/", invitation_views.invite_code, name="invite-code"),
+    path("invite/<str:code>/", invitation_views.invite, name="invite"),
 ]

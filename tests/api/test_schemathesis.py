@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from pomochi.accounts.models import TokenScope
 from pomochi.accounts.tokens import token_create
 from pomochi.api.v1 import api
+from pomochi.communities.invitations import invitation_create
 from pomochi.ledger.models import Event
 from pomochi.ledger.services import event_distribute, event_reverse
 
@@ -72,6 +73,8 @@ def world(stocked_village, hamlet):
     )
     reversal = event_reverse(actor=v.alice, event=mistaken, reason="wrong household")
     _token, v.secret = token_create(user=v.alice.user, name="schemathesis", scope=TokenScope.WRITE)
+    invited = invitation_create(actor=v.alice, community=v.community, household=v.sidorovs)
+    hamlets = invitation_create(actor=hamlet.charlie, community=hamlet.community)
     v.ids = {
         "household_id": [v.petrovs.id, v.ivanovs.id, v.sidorovs.id, hamlet.kuznetsovs.id],
         "pool_id": [v.granary.id, v.tools.id, hamlet.store.id],
@@ -84,6 +87,7 @@ def world(stocked_village, hamlet):
         "pool": [v.granary.id, v.tools.id, hamlet.store.id],
         "resource": [v.grain.id, v.potatoes.id, v.plough.id, v.labour.id, hamlet.grain.id],
         "event": [given_out.id, mistaken.id, reversal.id],
+        "invitation_id": [invited.invitation.id, hamlets.invitation.id],
     }
     return v
 

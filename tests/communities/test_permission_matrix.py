@@ -14,11 +14,13 @@ from pomochi.communities.bylaws import default_rules
 from tests.matrix import (
     EMPTY,
     MEMBERS,
+    PASSWORD_NEW,
     SEES_PRIVATE,
     VILLAGE,
     Route,
     api,
     everyone,
+    field_named,
     form_errors,
     html,
     membership_of,
@@ -93,6 +95,17 @@ def invitation_code(w, role) -> str:
     return w.invited.code
 
 
+def bobs_password_code(w, role) -> str:
+    """A code alice printed for bob, made when the cell runs (one world per cell)."""
+    from pomochi.communities.invitations import invitation_reissue_password
+
+    return invitation_reissue_password(actor=w.alice, membership=w.bob).code
+
+
+def no_code_listed(response, w, role):
+    assert "code" not in response.json()["items"][0] and w.invited.code not in html(response)
+
+
 def web_routes() -> list[Route]:
     return [
         # Members, households, bylaws, audit.
@@ -158,6 +171,87 @@ def web_routes() -> list[Route]:
             kwargs={"code": invitation_code},
             method="POST",
             data=EMPTY,
+            to_login=False,
+        ),
+        # Sheets of slips for households; password codes for members who forgot theirs.
+        Route("invitation-slips", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "invitation-slips",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"households": pk("petrovs")},
+        ),
+        Route(
+            "invitation-slips",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"households": pk("kuznetsovs")},
+            variant="another community's household",
+            check=form_errors,
+        ),
+        Route(
+            "invitation-slips",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("password-codes", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "member-password-code",
+            everyone(405),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            to_login=False,
+        ),
+        Route(
+            "member-password-code",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"membership_id": pk("bob")},
+            method="POST",
+        ),
+        # olga is on the committee and alice is not: not alice's account to hand over.
+        Route(
+            "member-password-code",
+            page(403),
+            kwargs=VILLAGE | {"membership_id": pk("olga")},
+            method="POST",
+            variant="olga's (committee)",
+        ),
+        Route(
+            "member-password-code",
+            page(404),
+            kwargs=VILLAGE | {"membership_id": pk("charlie")},
+            method="POST",
+            variant="another community's member",
+        ),
+        # A password code opens a form to anyone who holds it, logged in or not.
+        Route(
+            "invite",
+            everyone(200),
+            kwargs={"code": bobs_password_code},
+            variant="a password code",
+            to_login=False,
+        ),
+        Route(
+            "invite",
+            everyone(302),
+            kwargs={"code": bobs_password_code},
+            method="POST",
+            data={"password": PASSWORD_NEW, "password_again": PASSWORD_NEW},
+            variant="a password code, new password",
+            to_login=False,
+        ),
+        Route(
+            "invite",
+            everyone(422),
+            kwargs={"code": bobs_password_code},
+            method="POST",
+            data=EMPTY,
+            variant="a password code, empty",
             to_login=False,
         ),
         Route("invite-code", everyone(200), to_login=False),
@@ -352,6 +446,76 @@ def api_routes() -> list[Route]:
             variant="another community's household",
         ),
         Route("api-v1:list_resources", api(), kwargs=VILLAGE),
+        # Invitations: coordinators make, list and withdraw them; the token's owner accepts.
+        Route(
+            "api-v1:create_invitation",
+            api(201, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"household": pk("sidorovs"), "coordinator": True},
+        ),
+        Route(
+            "api-v1:create_invitation",
+            api(403),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"committee": True},
+            variant="granting committee (alice is not on it)",
+        ),
+        Route(
+            "api-v1:create_invitation",
+            api(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"household": pk("kuznetsovs")},
+            variant="into another community's household",
+            check=field_named("household"),
+        ),
+        Route(
+            "api-v1:list_invitations",
+            api(allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            check=no_code_listed,
+        ),
+        Route(
+            "api-v1:revoke_invitation",
+            api(allowed=("coordinator",)),
+            kwargs=VILLAGE | {"invitation_id": pk("invitation")},
+            method="POST",
+            data={},
+        ),
+        Route(
+            "api-v1:revoke_invitation",
+            api(404),
+            kwargs=VILLAGE | {"invitation_id": pk("hamlet_invitation")},
+            method="POST",
+            data={},
+            variant="another community's invitation",
+        ),
+        # charlie (of another community) joins; the village's members already belong.
+        Route(
+            "api-v1:accept_invitation",
+            everyone(409, anonymous=401, outsider=200),
+            kwargs={"code": invitation_code},
+            method="POST",
+            data={},
+        ),
+        Route(
+            "api-v1:accept_invitation",
+            everyone(404, anonymous=401),
+            kwargs={"code": "2222-3333-4444"},
+            method="POST",
+            data={},
+            variant="unknown code",
+        ),
+        Route(
+            "api-v1:accept_invitation",
+            everyone(404, anonymous=401),
+            kwargs={"code": bobs_password_code},
+            method="POST",
+            data={},
+            variant="a password code",
+        ),
     ]
 
 

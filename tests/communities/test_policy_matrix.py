@@ -66,6 +66,15 @@ def calls(v):
             lambda a: invitation_create(actor=a, community=c, household=v.sidorovs),
             {"olga", "alice"},
         ),
+        # An invitation grants only the roles its maker may grant (membership_set_roles' rules).
+        "invite_granting_coordinator": (
+            lambda a: invitation_create(actor=a, community=c, coordinator=True),
+            {"olga", "alice"},
+        ),
+        "invite_granting_committee": (
+            lambda a: invitation_create(actor=a, community=c, committee=True),
+            {"olga"},
+        ),
         "membership_set_household": (
             lambda a: membership_set_household(actor=a, membership=v.vera, household=v.orlovs),
             {"olga", "alice"},
@@ -151,6 +160,8 @@ CASES = [
         "household_create",
         "household_update",
         "invitation_create",
+        "invite_granting_coordinator",
+        "invite_granting_committee",
         "membership_set_household",
         "grant_coordinator",
         "grant_committee",

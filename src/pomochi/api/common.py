@@ -5,11 +5,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.validators import slug_re
+from django.core.exceptions import ValidationError
+from django.core.validators import slug_re, validate_email
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Header, Schema
 from ninja.errors import HttpError
 from ninja.parser import Parser
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema
@@ -19,7 +20,7 @@ from pomochi.communities.models import Community, Membership, ResourceType
 from pomochi.communities.quantities import parse_quantity
 from pomochi.communities.selectors import membership_in
 from pomochi.errors import InvalidInput
-from pomochi.text import Line, Note, Reason  # noqa: F401  (the API's text types)
+from pomochi.text import Line, Note, Reason, TextInvalid, text_clean  # noqa: F401  (the API's text types)
 
 
 class Error(Schema):
@@ -42,6 +43,36 @@ def _instant(value: datetime) -> datetime:
 
 
 Instant = Annotated[datetime, AfterValidator(_instant)]
+
+# A retry of a creating request sends the same key; the first answer is given again.
+IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=200)
+
+EMAIL_LENGTH = 254
+
+
+def _email(value) -> str:
+    """An e-mail address: the text rule's (one line, no control characters, trimmed), then the
+    address Django's forms accept."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("email", "{message}", {"message": _("Enter an e-mail address.")})
+    try:
+        text = text_clean(value, max_length=EMAIL_LENGTH, multiline=False)
+    except TextInvalid as exc:
+        raise PydanticCustomError("email", "{message}", {"message": exc.message}) from None
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise PydanticCustomError(
+            "email", "{message}", {"message": _("Enter a valid e-mail address.")}
+        ) from None
+    return text
+
+
+Email = Annotated[
+    str,
+    PlainValidator(_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": EMAIL_LENGTH}),
+]
 Text = Note  # free text: pomochi.text's rule, the same as on the pages
 
 AMOUNT_LENGTH = 64

@@ -1,9 +1,29 @@
-from ninja import Router, Schema
+from datetime import datetime
+from typing import Literal
 
-from pomochi.api.common import ERRORS, Error, caller, get_in_community
-from pomochi.communities.models import Household, ResourceType
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from pomochi.api.common import (
+    ERRORS,
+    Email,
+    Error,
+    IdempotencyKey,
+    PageMeta,
+    caller,
+    get_in_community,
+    in_community,
+    paginate,
+)
+from pomochi.communities import policy
+from pomochi.communities.invitations import invitation_accept, invitation_create, invitation_revoke
+from pomochi.communities.models import Household, Invitation, ResourceType
 from pomochi.communities.presenters import household_view, membership_view
-from pomochi.communities.selectors import households_of, memberships_of_user
+from pomochi.communities.selectors import households_of, invitations_of, memberships_of_user
+from pomochi.errors import InvalidInput
 
 router = Router(tags=["communities"])
 
@@ -80,3 +100,123 @@ def get_household(request, slug: str, household_id: int):
 def list_resources(request, slug: str):
     community, _membership = caller(request, slug)
     return list(ResourceType.objects.filter(community=community).order_by("name"))
+
+
+# ---- invitations ------------------------------------------------------------------------------
+
+
+class InvitationIn(Schema):
+    household: int | None = None
+    email: Email | None = Field(None, description="mail the link there; none: a code for paper")
+    coordinator: bool = False
+    committee: bool = False
+
+
+class InvitationOut(Schema):
+    id: int
+    purpose: Literal["join", "password"]
+    state: Literal["open", "accepted", "revoked", "expired"]
+    household: int | None
+    email: str
+    coordinator: bool
+    committee: bool
+    member: int | None = Field(description="for a password code: the member it is for")
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationIssuedOut(InvitationOut):
+    code: str = Field(description="the one-time code (4-4-4); answered only here, never stored")
+    link: str
+
+
+class InvitationPage(Schema):
+    meta: PageMeta
+    items: list[InvitationOut]
+
+
+class InvitationFilters(Schema):
+    page: int = Field(1, ge=1)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+def invitation_out(invitation: Invitation) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.id,
+        purpose="password" if invitation.for_membership_id else "join",
+        state=invitation.state(timezone.now()),
+        household=invitation.household_id,
+        email=invitation.email,
+        coordinator=invitation.grants_coordinator,
+        committee=invitation.grants_committee,
+        member=invitation.for_membership_id,
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+    )
+
+
+@router.post(
+    "/communities/{slug}/invitations",
+    response={201: InvitationIssuedOut, 403: Error, 409: Error, **ERRORS},
+)
+def create_invitation(
+    request, slug: str, body: InvitationIn, idempotency_key: str | None = IdempotencyKey
+):
+    """Invite someone, into a household if given, with the roles given (if the caller may grant
+    them). The code is in this answer only. A retry with the same Idempotency-Key answers the
+    same invitation and code (derived from the key, not stored) and makes nothing."""
+    community, membership = caller(request, slug)
+    policy.require(membership, "membership.invite", community)
+    household = in_community(Household, community, body.household, field="household")
+    link = request.build_absolute_uri(reverse("invite", args=["CODE"]))
+    issued = invitation_create(
+        actor=membership,
+        community=community,
+        household=household,
+        email=body.email or "",
+        coordinator=body.coordinator,
+        committee=body.committee,
+        accept_url=link.replace("CODE", "{code}"),
+        idempotency_key=idempotency_key,
+    )
+    out = invitation_out(issued.invitation).dict()
+    return Status(
+        201,
+        InvitationIssuedOut(**out, code=issued.printable, link=link.replace("CODE", issued.code)),
+    )
+
+
+@router.get("/communities/{slug}/invitations", response={200: InvitationPage, 403: Error, **ERRORS})
+def list_invitations(request, slug: str, filters: Query[InvitationFilters]):
+    """Invitations and password codes in every state, newest first (coordinators; no codes)."""
+    community, membership = caller(request, slug)
+    policy.require(membership, "membership.invite", community)
+    items, meta = paginate(
+        invitations_of(community=community), page=filters.page, per_page=filters.per_page
+    )
+    return InvitationPage(meta=meta, items=[invitation_out(i) for i in items])
+
+
+@router.post(
+    "/communities/{slug}/invitations/{invitation_id}/revoke",
+    response={200: InvitationOut, 403: Error, 409: Error, **ERRORS},
+)
+def revoke_invitation(request, slug: str, invitation_id: int):
+    community, membership = caller(request, slug)
+    invitation = get_in_community(Invitation.objects, community, invitation_id)
+    return invitation_out(invitation_revoke(actor=membership, invitation=invitation))
+
+
+@router.post(
+    "/invitations/{code}/accept",
+    response={200: CommunityOut, 403: Error, 409: Error, **ERRORS},
+)
+def accept_invitation(request, code: str = Path(..., max_length=40)):
+    """Join with an invitation's code, as the token's owner. An unknown, used, expired or withdrawn
+    code (or a password code) is one and the same 404. A retry by whoever accepted it answers
+    their membership again."""
+    try:
+        membership = invitation_accept(user=request.user, code=code)
+    except InvalidInput:
+        raise HttpError(404, _("No such invitation.")) from None
+    return community_out(membership)

@@ -8,7 +8,8 @@ NAME_LENGTH = Household._meta.get_field("name").max_length  # the import's limit
 
 
 class InvitationForm(forms.Form):
-    """Whom to invite: into which household, and where to mail the link (or none: paper)."""
+    """Whom to invite: into which household, where to mail the link (or none: paper), and the
+    roles it grants, offered only to a coordinator who may grant them."""
 
     household = forms.ModelChoiceField(
         queryset=Household.objects.none(), required=False, label=_("Household")
@@ -16,14 +17,51 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail (leave empty to print or read out the code)"), required=False
     )
+    coordinator = forms.BooleanField(label=_("Make them a coordinator"), required=False)
+    committee = forms.BooleanField(label=_("Elect them to the committee"), required=False)
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, grants: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = community.households.order_by("name")
+        self.fields["household"].queryset = community.households.filter(
+            archived_at__isnull=True
+        ).order_by("name")
+        for role in ("coordinator", "committee"):
+            if role not in grants:
+                del self.fields[role]
+
+
+class SlipsForm(forms.Form):
+    """Households to print invitation slips for: ticked one by one, or all those without."""
+
+    households = forms.ModelMultipleChoiceField(
+        queryset=Household.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Households"),
+    )
+    without_member = forms.BooleanField(
+        label=_("Every household with no member and no open invitation"), required=False
+    )
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["households"].queryset = households
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("households") and not data.get("without_member"):
+            raise forms.ValidationError(_("Tick at least one household."))
+        return data
 
 
 class InvitationCodeForm(forms.Form):
     code = TextField(label=_("Invitation code"), max_length=40, multiline=False)
+
+
+def _passwords_match(form: forms.Form, data: dict) -> dict:
+    if data.get("password") and data.get("password") != data.get("password_again"):
+        form.add_error("password_again", _("The two passwords differ."))
+    return data
 
 
 class SignupForm(forms.Form):
@@ -40,10 +78,19 @@ class SignupForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return data
+        return _passwords_match(self, super().clean())
+
+
+class NewPasswordForm(forms.Form):
+    """A new password, set with a password code from a coordinator."""
+
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, max_length=128)
+    password_again = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput, max_length=128
+    )
+
+    def clean(self):
+        return _passwords_match(self, super().clean())
 
 
 class HouseholdForm(forms.Form):

@@ -178,6 +178,23 @@ def _own_notification(actor, notification) -> bool:
     return notification.recipient_id == actor.id
 
 
+def _reissues_password(actor, membership) -> bool:
+    """A password code hands over an account: a coordinator issues one for another active member
+    who holds no role the coordinator lacks, belongs to no other community (a coordinator here
+    must not take over an account that is someone else's to vouch for) and runs no site."""
+    user = membership.user
+    return (
+        actor.is_coordinator
+        and membership.is_active
+        and membership.id != actor.id
+        and (actor.is_committee or not membership.is_committee)
+        and not (user.is_staff or user.is_superuser)
+        and not Membership.objects.filter(user_id=membership.user_id, is_active=True)
+        .exclude(community_id=membership.community_id)
+        .exists()
+    )
+
+
 def _reads_audit_payload(actor, entry) -> bool:
     """Committee reads all; others read entries about no household, or about their own.
     A private entry (a decision's note) is for coordinators and the committee only."""
@@ -205,6 +222,9 @@ RULES: dict[str, Rule] = {
     "membership.invite": _coordinator,
     "membership.set_household": _coordinator,
     "membership.view_private": _self_or_coordination,
+    # For a member who forgot their password and has no e-mail: a one-time code on paper.
+    "membership.reissue_password": _reissues_password,
+    "membership.reissue_password.form": _coordinator,  # the page listing whom one may
     "membership.grant_coordinator": _not_self(_coordinator_or_committee),
     "membership.grant_committee": _not_self(_committee),
     "bylaws.change": _committee,

@@ -45,13 +45,58 @@ def households_of(*, community: Community) -> QuerySet[Household]:
 
 
 def invitations_open(*, community: Community) -> list[Invitation]:
-    """Invitations not yet accepted, withdrawn or expired, newest first."""
+    """Invitations to join not yet accepted, withdrawn or expired, newest first (password codes
+    are listed with their members: `password_codes_open`)."""
     from django.utils import timezone
 
     pending = Invitation.objects.filter(
         community=community,
+        for_membership__isnull=True,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     )
     return list(pending.select_related("household", "created_by__user"))
+
+
+def invitations_of(*, community: Community) -> QuerySet[Invitation]:
+    """Every invitation and password code of the community, in any state, newest first."""
+    return Invitation.objects.filter(community=community).order_by("-created_at", "-id")
+
+
+def password_codes_open(*, community: Community) -> dict[int, Invitation]:
+    """The open password code of each member who has one, by membership id."""
+    from django.utils import timezone
+
+    pending = Invitation.objects.filter(
+        community=community,
+        for_membership__isnull=False,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return {i.for_membership_id: i for i in pending.order_by("created_at")}
+
+
+def households_for_slips(*, community: Community) -> QuerySet[Household]:
+    """The households one may print invitation slips for (not archived), each annotated with
+    whether it has an active member and when its latest open invitation expires (or None)."""
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.utils import timezone
+
+    open_invitations = Invitation.objects.filter(
+        household=OuterRef("pk"),
+        for_membership__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).order_by("-expires_at")
+    members = Membership.objects.filter(household=OuterRef("pk"), is_active=True)
+    return (
+        community.households.filter(archived_at__isnull=True)
+        .annotate(
+            has_member=Exists(members),
+            open_until=Subquery(open_invitations.values("expires_at")[:1]),
+        )
+        .order_by("name")
+    )

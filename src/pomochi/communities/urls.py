@@ -1,14 +1,21 @@
 from django.urls import path
 
-from pomochi.communities import views
+from pomochi.communities import invitation_views, views
 
 urlpatterns = [
     path("members/", views.members, name="members"),
-    path("members/invite/", views.invitations, name="invitations"),
+    path("members/invite/", invitation_views.invitations, name="invitations"),
+    path("members/invite/slips/", invitation_views.invitation_slips, name="invitation-slips"),
     path(
         "members/invite/<int:invitation_id>/revoke/",
-        views.invitation_revoke,
+        invitation_views.invitation_revoke,
         name="invitation-revoke",
+    ),
+    path("members/passwords/", invitation_views.password_codes, name="password-codes"),
+    path(
+        "members/<int:membership_id>/password-code/",
+        invitation_views.member_password_code,
+        name="member-password-code",
     ),
     path("members/<int:membership_id>/roles/", views.member_roles, name="member-roles"),
     path("households/add/", views.household_create, name="household-add"),

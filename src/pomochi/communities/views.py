@@ -1,29 +1,22 @@
 """Members and roles, households, and the bylaws: pages that follow the policy exactly."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pomochi.communities import imports, policy, services
-from pomochi.communities import invitations as invitations_services
 from pomochi.communities.forms import (
     RULE_LABELS,
     BylawsForm,
     HouseholdForm,
-    InvitationCodeForm,
-    InvitationForm,
-    SignupForm,
 )
-from pomochi.communities.models import Invitation, Membership
+from pomochi.communities.models import Membership
 from pomochi.communities.selectors import (
     bylaws_current,
     bylaws_versions,
     households_of,
-    invitations_open,
 )
 from pomochi.errors import DomainError
 from pomochi.web.decorators import require_membership
@@ -76,126 +69,6 @@ def member_roles(request, community, membership_id: int):
     else:
         messages.success(request, _("Roles of %(who)s changed.") % {"who": target.user})
     return redirect("members", slug=community.slug)
-
-
-@require_membership
-def invitations(request, community):
-    """Invite people: by e-mail, or with a code to print or read out. Open invitations listed.
-
-    The code of a new invitation is shown once, on the page the form redirects to (kept in the
-    session until then), so reloading that page does not make another invitation.
-    """
-    actor = request.membership
-    policy.require(actor, "membership.invite", community)
-    form = InvitationForm(request.POST or None, community=community)
-    if request.method == "POST" and form.is_valid():
-        accept_url = request.build_absolute_uri(reverse("invite", args=["CODE"]))
-        try:
-            issued = invitations_services.invitation_create(
-                actor=actor,
-                community=community,
-                accept_url=accept_url.replace("CODE", "{code}"),
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            show_domain_error(form, exc)
-        else:
-            request.session[ISSUED_KEY] = [issued.invitation.id, issued.code]
-            return redirect("invitations", slug=community.slug)
-    issued = None
-    if request.method == "GET" and ISSUED_KEY in request.session:
-        invitation_id, code = request.session.pop(ISSUED_KEY)
-        invitation = Invitation.objects.filter(community=community, pk=invitation_id).first()
-        if invitation is not None:
-            issued = invitations_services.Issued(invitation=invitation, code=code)
-    return render(
-        request,
-        "communities/invitations.html",
-        {
-            "community": community,
-            "form": form,
-            "issued": issued,
-            "link": (
-                request.build_absolute_uri(reverse("invite", args=[issued.code]))
-                if issued
-                else None
-            ),
-            "open": invitations_open(community=community),
-        },
-        status=422 if form.errors else 200,
-    )
-
-
-ISSUED_KEY = "pomochi_invitation_issued"
-
-
-@require_POST
-@require_membership
-def invitation_revoke(request, community, invitation_id: int):
-    invitation = get_object_or_404(Invitation, community=community, pk=invitation_id)
-    policy.require(request.membership, "membership.invite", invitation)
-    try:
-        invitations_services.invitation_revoke(actor=request.membership, invitation=invitation)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The invitation was withdrawn."))
-    return redirect("invitations", slug=community.slug)
-
-
-def invite(request, code: str):
-    """Where an invitation leads: accept it while logged in, or make one's own account."""
-    invitation = invitations_services.invitation_find(code=code)
-    if invitation is None:
-        return render(request, "communities/invite_invalid.html", status=404)
-    signup = None
-    if request.user.is_authenticated:
-        if request.method == "POST":
-            try:
-                membership = invitations_services.invitation_accept(user=request.user, code=code)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                return _welcome(request, membership)
-    else:
-        signup = SignupForm(request.POST or None)
-        if request.method == "POST" and signup.is_valid():
-            data = signup.cleaned_data
-            try:
-                membership = invitations_services.account_create_and_accept(
-                    code=code,
-                    username=data["username"],
-                    password=data["password"],
-                    email=data["email"],
-                    display_name=data["display_name"],
-                )
-            except DomainError as exc:
-                show_domain_error(signup, exc)
-            else:
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-                return _welcome(request, membership)
-    return render(
-        request,
-        "communities/invite.html",
-        {"invitation": invitation, "signup": signup, "code": code},
-        status=422 if signup is not None and signup.errors else 200,
-    )
-
-
-def _welcome(request, membership):
-    messages.success(
-        request, _("Welcome to %(community)s.") % {"community": membership.community.name}
-    )
-    return redirect("community", slug=membership.community.slug)
-
-
-def invite_code(request):
-    """For a code on paper: type it in (any case, with or without the dashes)."""
-    form = InvitationCodeForm(request.GET or None)
-    if form.is_valid():
-        code = invitations_services.code_normalise(form.cleaned_data["code"])
-        return redirect("invite", code=code or "-")
-    return render(request, "communities/invite_code.html", {"form": form})
 
 
 @require_membership

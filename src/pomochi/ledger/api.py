@@ -4,13 +4,14 @@ ledger.inputs, as the page's form is, and recorded by the same call."""
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
 
 from pomochi.api.common import (
     ERRORS,
     Amount,
     Error,
+    IdempotencyKey,
     Instant,
     Note,
     PageMeta,
@@ -40,7 +41,6 @@ from pomochi.ledger.selectors import events_filtered, holdings_for_pool, receive
 
 router = Router(tags=["ledger"])
 
-IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=200)
 MAX_PER_PAGE = 200  # events a page
 __all__ = ["Amount", "IdempotencyKey", "amount", "router"]  # aid's API uses these too
 
