@@ -2,6 +2,7 @@
 the web. Quantities in bodies are decimal text in the resource's unit, as in the ledger's API."""
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Literal
 
 from django.http import Http404
@@ -45,7 +46,7 @@ from pomochi.api.common import (
 )
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity_plain
 from pomochi.communities.selectors import rules_current
 from pomochi.ledger.api import IdempotencyKey
 from pomochi.ledger.models import Pool
@@ -104,7 +105,7 @@ class NeedEditIn(Schema):
 
 
 def need_out(need: Need, today: date | None = None) -> NeedOut:
-    fmt = need.resource.format
+    fmt = partial(format_quantity_plain, resource=need.resource)  # for machines
     return NeedOut(
         id=need.id,
         household=need.household_id,
@@ -219,7 +220,7 @@ def list_matches(request, slug: str, need_id: int):
     """Offers and pool stock that can meet the need, best first, each with its reason."""
     community, membership = caller(request, slug)
     need = _need(community, membership, need_id)
-    fmt = need.resource.format
+    fmt = partial(format_quantity_plain, resource=need.resource)  # for machines
     return [
         MatchOut(
             source="offer" if m.offer else "pool",
@@ -271,7 +272,7 @@ class OfferIn(Schema):
 
 
 def offer_out(offer: Offer, today: date | None = None) -> OfferOut:
-    fmt = offer.resource.format
+    fmt = partial(format_quantity_plain, resource=offer.resource)  # for machines
     return OfferOut(
         id=offer.id,
         household=offer.household_id,
@@ -376,7 +377,7 @@ class FailureIn(Schema):
 
 
 def commitment_out(c: Commitment, today: date | None = None) -> CommitmentOut:
-    fmt = c.resource.format
+    fmt = partial(format_quantity_plain, resource=c.resource)  # for machines
     return CommitmentOut(
         id=c.id,
         need=c.need_id,
@@ -641,7 +642,7 @@ def round_out(view: RoundView) -> dict:
         "resource": round_.resource_id,
         "resource_name": round_.resource.name,
         "quantity": round_.quantity,
-        "amount": round_.resource.format(round_.quantity),
+        "amount": format_quantity_plain(round_.quantity, resource=round_.resource),
         "rule": round_.rule,
         "rule_name": view.rule,
         "revision": round_.revision,
@@ -652,9 +653,9 @@ def round_out(view: RoundView) -> dict:
         "totals": TotalsOut(
             households=totals["households"],
             asked=totals["asked"],
-            asked_amount=totals["asked_text"],
+            asked_amount=format_quantity_plain(totals["asked"] or 0, resource=round_.resource),
             shared=totals["shared"],
-            shared_amount=totals["shared_text"],
+            shared_amount=format_quantity_plain(totals["shared"] or 0, resource=round_.resource),
         ),
     }
 
@@ -699,9 +700,9 @@ def round_detail(round_: AllocationRound, membership) -> RoundDetailOut:
                 household_name=v.share.household.name,
                 need=v.share.need_id,
                 asked=v.share.asked,
-                asked_amount=format_quantity(v.share.asked, resource=resource),
+                asked_amount=format_quantity_plain(v.share.asked, resource=resource),
                 share=v.share.share,
-                amount=format_quantity(v.share.share, resource=resource),
+                amount=format_quantity_plain(v.share.share, resource=resource),
                 why=v.why,
                 appeal=appeal_out(v.appeal) if v.appeal else None,
             )

@@ -22,7 +22,7 @@ from pomochi.api.common import (
 )
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity_plain
 from pomochi.errors import NotAllowed
 from pomochi.ledger.inputs import (
     ADJUSTMENT,
@@ -121,7 +121,7 @@ def pool_out(pool: Pool) -> PoolOut:
                 resource=h.resource_id,
                 resource_name=h.resource.name,
                 quantity=h.quantity,
-                amount=format_quantity(h.quantity, resource=h.resource),
+                amount=format_quantity_plain(h.quantity, resource=h.resource),
             )
             for h in holdings_for_pool(pool=pool)
         ],
@@ -134,7 +134,7 @@ def event_out(event: Event, *, hidden: set[str] = frozenset()) -> EventOut:
         action=event.action,
         resource=event.resource_id,
         quantity=event.quantity,
-        amount=format_quantity(event.quantity, resource=event.resource),
+        amount=format_quantity_plain(event.quantity, resource=event.resource),
         provider_household=None if "provider_household" in hidden else event.provider_household_id,
         provider_pool=event.provider_pool_id,
         receiver_household=None if "receiver_household" in hidden else event.receiver_household_id,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceType
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity_plain
 from pomochi.ledger.models import Action, Event, Holding, Pool
 from pomochi.ledger.selectors import hidden_households, receivers_public
 
@@ -49,8 +49,9 @@ def public_viewer(*, community: Community) -> Membership:
 
 
 def amount(quantity: int, resource: ResourceType) -> str:
-    """The quantity in the resource's unit, as a plain number: 12500 grams → "12.5"."""
-    return format_quantity(quantity, decimal_places=resource.decimal_places, unit="")
+    """The quantity in the resource's unit, as a plain number whatever the reader's language
+    (a spreadsheet or a program reads it): 12500 grams → "12.5", never "12,5"."""
+    return format_quantity_plain(quantity, decimal_places=resource.decimal_places, unit="")
 
 
 def _when(moment: datetime) -> str:
