@@ -82,15 +82,19 @@ def test_a_bad_quantity_is_explained_next_to_the_field(phone, live_server, log_i
 
 def test_the_language_button_switches_to_russian(phone, live_server, log_in, village):
     log_in(phone, "alice")
+    menu = phone.locator("header.top details.menu:not(.account) > summary")
+    menu.tap()  # the language is switched from the header's menu
     with phone.expect_navigation():
         phone.get_by_role("button", name="Русский").tap()
 
     expect(phone).to_have_url(f"{live_server.url}/c/village/")
     expect(phone.locator("html")).to_have_attribute("lang", "ru")
     expect(phone.get_by_role("heading", name="Общие запасы")).to_be_visible()
+    phone.locator("header.top details.account > summary").tap()
     expect(phone.get_by_role("button", name="Выйти")).to_be_visible()
     snapshot(phone, "phone-ru")
 
+    menu.tap()
     with phone.expect_navigation():
         phone.get_by_role("button", name="English").tap()
     expect(phone.get_by_role("heading", name="Shared stores")).to_be_visible()

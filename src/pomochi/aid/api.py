@@ -2,6 +2,7 @@
 the web. Quantities in bodies are decimal text in the resource's unit, as in the ledger's API."""
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Literal
 
 from django.http import Http404
@@ -51,7 +52,7 @@ from pomochi.api.common import (
 )
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity_plain
 from pomochi.communities.selectors import rules_current
 from pomochi.ledger.api import IdempotencyKey
 from pomochi.ledger.models import Pool
@@ -116,7 +117,7 @@ class NeedEditIn(Schema):
 
 def need_out(need: Need, *, actor, today: date | None = None) -> NeedOut:
     """The need as need_view shows it to this caller, and nothing else."""
-    return NeedOut(**need_view(actor=actor, obj=need, today=today))
+    return NeedOut(**need_view(actor=actor, obj=need, today=today, machine=True))
 
 
 def _household(community, membership, pk: int | None) -> Household:
@@ -213,7 +214,7 @@ def list_matches(request, slug: str, need_id: int):
     """Offers and pool stock that can meet the need, best first, each with its reason."""
     community, membership = caller(request, slug)
     need = _need(community, membership, need_id)
-    fmt = need.resource.format
+    fmt = partial(format_quantity_plain, resource=need.resource)  # for machines
     return [
         MatchOut(
             source="offer" if m.offer else "pool",
@@ -269,7 +270,7 @@ class OfferIn(Schema):
 
 def offer_out(offer: Offer, *, actor, today: date | None = None) -> OfferOut:
     """The offer as offer_view shows it to this caller, and nothing else."""
-    return OfferOut(**offer_view(actor=actor, obj=offer, today=today))
+    return OfferOut(**offer_view(actor=actor, obj=offer, today=today, machine=True))
 
 
 @router.get("/communities/{slug}/offers", response=responses(READ, list[OfferOut]))
@@ -363,7 +364,7 @@ class FailureIn(Schema):
 
 def commitment_out(c: Commitment, *, actor, today: date | None = None) -> CommitmentOut:
     """The promise as commitment_view shows it to this caller, and nothing else."""
-    return CommitmentOut(**commitment_view(actor=actor, obj=c, today=today))
+    return CommitmentOut(**commitment_view(actor=actor, obj=c, today=today, machine=True))
 
 
 def _commitment(community, membership, commitment_id: int) -> Commitment:
@@ -611,7 +612,7 @@ def round_out(view: RoundView) -> dict:
         "resource": round_.resource_id,
         "resource_name": round_.resource.name,
         "quantity": round_.quantity,
-        "amount": round_.resource.format(round_.quantity),
+        "amount": format_quantity_plain(round_.quantity, resource=round_.resource),
         "rule": round_.rule,
         "rule_name": view.rule,
         "revision": round_.revision,
@@ -622,9 +623,9 @@ def round_out(view: RoundView) -> dict:
         "totals": TotalsOut(
             households=totals["households"],
             asked=totals["asked"],
-            asked_amount=totals["asked_text"],
+            asked_amount=format_quantity_plain(totals["asked"] or 0, resource=round_.resource),
             shared=totals["shared"],
-            shared_amount=totals["shared_text"],
+            shared_amount=format_quantity_plain(totals["shared"] or 0, resource=round_.resource),
         ),
     }
 
@@ -669,9 +670,9 @@ def round_detail(round_: AllocationRound, membership) -> RoundDetailOut:
                 household_name=v.share.household.name,
                 need=v.share.need_id,
                 asked=v.share.asked,
-                asked_amount=format_quantity(v.share.asked, resource=resource),
+                asked_amount=format_quantity_plain(v.share.asked, resource=resource),
                 share=v.share.share,
-                amount=format_quantity(v.share.share, resource=resource),
+                amount=format_quantity_plain(v.share.share, resource=resource),
                 why=v.why,
                 appeal=appeal_out(v.appeal) if v.appeal else None,
             )

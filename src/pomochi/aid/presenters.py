@@ -12,6 +12,7 @@ shares of other households, no appeal), not blanked in one door and sent in the 
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from pomochi.aid.models import (
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.presenters import ANY, NOT_PUBLIC, ONLY_PRIVATE
+from pomochi.communities.quantities import format_quantity_plain
 
 # What the audit chain's payload may carry with a value (see communities.presenters). A need, a
 # promise and an appeal are need data: their entries are always tagged with the household in
@@ -85,7 +87,16 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
 }
 
 
-def need_view(*, actor: Membership, obj: Need, today: date | None = None) -> dict:
+def _amounts(resource, machine: bool):
+    """Amounts for people (the reader's language: "12,5 кг") or for machines ("12.5 kg")."""
+    if machine:
+        return partial(format_quantity_plain, resource=resource)
+    return resource.format
+
+
+def need_view(
+    *, actor: Membership, obj: Need, today: date | None = None, machine: bool = False
+) -> dict:
     """A need as this member may see it; {} unless `need.view` (its household, coordinators,
     the committee, or every member if the bylaws make needs visible).
 
@@ -97,7 +108,7 @@ def need_view(*, actor: Membership, obj: Need, today: date | None = None) -> dic
     """
     if not policy.can(actor, "need.view", obj):
         return {}
-    fmt = obj.resource.format
+    fmt = _amounts(obj.resource, machine)
     view = {
         "id": obj.id,
         "household": obj.household_id,
@@ -122,7 +133,9 @@ def need_view(*, actor: Membership, obj: Need, today: date | None = None) -> dic
     return view
 
 
-def offer_view(*, actor: Membership, obj: Offer, today: date | None = None) -> dict:
+def offer_view(
+    *, actor: Membership, obj: Offer, today: date | None = None, machine: bool = False
+) -> dict:
     """An offer as this member may see it: every field, for every member (`offer.view`: offers
     are the whole community's, and the form says so); {} for anyone else.
 
@@ -132,7 +145,7 @@ def offer_view(*, actor: Membership, obj: Offer, today: date | None = None) -> d
     """
     if not policy.can(actor, "offer.view", obj):
         return {}
-    fmt = obj.resource.format
+    fmt = _amounts(obj.resource, machine)
     return {
         "id": obj.id,
         "household": obj.household_id,
@@ -154,7 +167,9 @@ def offer_view(*, actor: Membership, obj: Offer, today: date | None = None) -> d
     }
 
 
-def commitment_view(*, actor: Membership, obj: Commitment, today: date | None = None) -> dict:
+def commitment_view(
+    *, actor: Membership, obj: Commitment, today: date | None = None, machine: bool = False
+) -> dict:
     """A promise as this member may see it: every field to those `commitment.view` allows (the
     giving and the receiving household, coordinators, the committee: a promise says who
     receives help), {} to anyone else — a need's page lists only the promises its reader may see.
@@ -166,7 +181,7 @@ def commitment_view(*, actor: Membership, obj: Commitment, today: date | None = 
     """
     if not policy.can(actor, "commitment.view", obj):
         return {}
-    fmt = obj.resource.format
+    fmt = _amounts(obj.resource, machine)
     return {
         "id": obj.id,
         "need": obj.need_id,

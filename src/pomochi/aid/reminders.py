@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from pomochi.aid.models import Commitment, Reminder
 from pomochi.aid.selectors import OWED
-from pomochi.communities.quantities import format_quantity
+from pomochi.notify.messages import amount_facts
 from pomochi.notify.services import notify_household, notify_members
 
 
@@ -26,7 +26,7 @@ def reminders_send(*, today: date | None = None) -> int:
                 Reminder.objects.create(commitment=commitment, day=today, sent_at=timezone.now())
                 params = {
                     "resource": commitment.resource.name,
-                    "amount": format_quantity(commitment.remaining, resource=commitment.resource),
+                    **amount_facts(commitment.remaining, resource=commitment.resource),
                     "due": commitment.due_on.isoformat(),
                 }
                 if commitment.giver_household_id:

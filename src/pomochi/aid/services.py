@@ -20,6 +20,7 @@ from pomochi.communities.quantities import format_quantity
 from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import IdempotencyRecord, Pool
+from pomochi.notify.messages import amount_facts
 from pomochi.notify.services import notify_household, notify_members
 from pomochi.text import LINE_LENGTH, text_or_refuse
 
@@ -294,7 +295,7 @@ def _notice(c: Commitment) -> dict:
         "giver": str(giver),
         "receiver": str(c.receiver_household),
         "resource": c.resource.name,
-        "amount": format_quantity(c.quantity, resource=c.resource),
+        **amount_facts(c.quantity, resource=c.resource),
         "due": c.due_on.isoformat(),
     }
 
@@ -548,7 +549,7 @@ def commitment_fulfil(
         kind="commitment.fulfilled",
         params={
             "resource": commitment.resource.name,
-            "amount": format_quantity(quantity, resource=commitment.resource),
+            **amount_facts(quantity, resource=commitment.resource),
         },
     )
     return commitment

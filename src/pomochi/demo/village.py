@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pomochi.accounts.models import User
@@ -38,6 +38,7 @@ from pomochi.communities.services import (
     membership_set_roles,
     resource_create,
 )
+from pomochi.demo.words import ENGLISH, LANGUAGES, DemoWords
 from pomochi.ledger.models import Pool, PoolKind
 from pomochi.ledger.services import (
     event_adjust,
@@ -64,47 +65,6 @@ LOGINS = {
 }
 _LOGIN_NAME = re.compile(r"^(founder|coordinator|committee|member)(-\d+)?$")
 
-# Family names, made plural for the household: Ivanov → the Ivanovs.
-_SURNAMES = """
-Ivanov Petrov Kuznetsov Smirnov Sidorov Popov Vasiliev Sokolov Mikhailov Novikov Fedorov Morozov
-Volkov Alekseev Lebedev Semenov Egorov Pavlov Kozlov Stepanov Nikolaev Orlov Andreev Makarov
-Nikitin Zakharov Zaitsev Soloviev Borisov Yakovlev Grigoriev Romanov Vorobiev Sergeev Frolov
-Alexandrov Dmitriev Korolev Gusev Kiselev Ilyin Maximov Polyakov Sorokin Vinogradov Kovalev Belov
-Medvedev Antonov Tarasov Zhukov Baranov Filippov Komarov Davydov Belyaev Gerasimov Bogdanov Osipov
-Matveev Titov Markov Mironov Krylov Kulikov Karpov Vlasov Melnikov Denisov Gavrilov Tikhonov
-Kazakov Afanasiev Danilov Saveliev Timofeev Fomin Chernov Abramov Martynov Efimov Fedotov
-Shcherbakov Nazarov Kalinin Isaev Chernyshev Bykov Maslov Rodionov Konovalov Lazarev Voronin
-Klimov Filatov Ponomarev Golubev Kudryavtsev Prokhorov Naumov Potapov Zhuravlev Ovchinnikov
-Trofimov Leonov Sobolev Ermakov Kolesnikov Goncharov Emelyanov Nikiforov Grachev Kotov Grishin
-Efremov Arkhipov Gromov Kirillov Malyshev Panov Moiseev Rumyantsev Akimov Kondratiev Biryukov
-Gorbunov Anisimov Eremin Tikhomirov Galkin Lukyanov Mikheev Skvortsov Yudin Belousov Nesterov
-Simonov Prokofiev Kharitonov Knyazev Tsvetkov Levin Mitrofanov Voronov Aksenov Sofronov Maltsev
-Loginov Gorshkov Savin Krasnov Mayorov Demidov Eliseev Rybakov Safonov Plotnikov Demin Khokhlov
-Fadeev Molchanov Ignatov Litvinov Ershov Ushakov Dementiev Ryabov Mukhin Kalashnikov Leontiev
-Lobanov Kuzin Korneev Evdokimov Borodin Platonov Nekrasov Balashov Bobrov Zhdanov Blinov Ignatiev
-Korotkov Muraviev Kryukov Belyakov Bogomolov Drozdov Lavrov Zuev Petukhov Larin Nikulin Serov
-Terentiev Zubkov Fedoseev
-"""
-SURNAMES = _SURNAMES.split()
-# Villages tell namesakes apart by where they live: "the Ivanovs by the mill".
-WHERE = (
-    "by the well",
-    "by the mill",
-    "across the river",
-    "on the hill",
-    "Lower End",
-    "Upper End",
-    "by the church",
-    "by the school",
-    "at the ford",
-    "by the pond",
-    "by the forest",
-    "by the road",
-)
-FIRST_NAMES = {
-    "f": "Anna Maria Olga Tatiana Natalia Elena Irina Galina Valentina Lyudmila Nadezhda Vera Zoya",
-    "m": "Ivan Pyotr Nikolai Sergei Alexei Mikhail Dmitry Andrei Vasily Grigory Fyodor Yuri Stepan",
-}
 # Household sizes 1..8, weighted like a Russian village: many couples and pensioners alone.
 SIZE_WEIGHTS = (12, 22, 18, 18, 12, 9, 5, 4)
 
@@ -112,27 +72,26 @@ SIZE_WEIGHTS = (12, 22, 18, 18, 12, 9, 5, 4)
 @dataclass(frozen=True)
 class _Resource:
     key: str
-    name: str
-    unit: str
     kind: str
     places: int
     step: int  # what people actually weigh out or count, in the smallest unit
 
 
+# Names and units in each language: demo.words (grain in kg, firewood in bundles …).
 RESOURCES = (
-    _Resource("grain", "grain", "kg", ResourceKind.CONSUMABLE, 3, 100),  # to 100 g
-    _Resource("potatoes", "potatoes", "kg", ResourceKind.CONSUMABLE, 1, 5),  # to half a kilo
-    _Resource("seed", "seed potatoes", "kg", ResourceKind.CONSUMABLE, 1, 5),
-    _Resource("firewood", "firewood", "bundles", ResourceKind.CONSUMABLE, 0, 1),
-    _Resource("plough", "plough", "pcs", ResourceKind.DURABLE, 0, 1),
-    _Resource("labour", "labour", "h", ResourceKind.LABOUR, 2, 25),  # quarter hours
+    _Resource("grain", ResourceKind.CONSUMABLE, 3, 100),  # to 100 g
+    _Resource("potatoes", ResourceKind.CONSUMABLE, 1, 5),  # to half a kilo
+    _Resource("seed", ResourceKind.CONSUMABLE, 1, 5),
+    _Resource("firewood", ResourceKind.CONSUMABLE, 0, 1),
+    _Resource("plough", ResourceKind.DURABLE, 0, 1),
+    _Resource("labour", ResourceKind.LABOUR, 2, 25),  # quarter hours
 )
 SPEC = {r.key: r for r in RESOURCES}
-POOLS = (
-    ("granary", "Granary", PoolKind.GRANARY),
-    ("seed_bank", "Seed bank", PoolKind.SEED_BANK),
-    ("tools", "Tool library", PoolKind.TOOL_LIBRARY),
-    ("kitchen", "Kitchen", PoolKind.KITCHEN),
+POOLS = (  # named in demo.words
+    ("granary", PoolKind.GRANARY),
+    ("seed_bank", PoolKind.SEED_BANK),
+    ("tools", PoolKind.TOOL_LIBRARY),
+    ("kitchen", PoolKind.KITCHEN),
 )
 
 
@@ -183,24 +142,16 @@ OPENING = (
     ("firewood", "kitchen", 0.6, 3, 10, False),
 )
 WORK_PER_WEEK = {1: 4, 2: 4, 3: 5, 4: 14, 5: 14, 6: 9, 7: 9, 8: 12, 9: 12, 10: 8, 11: 6, 12: 4}
-WORK_TASKS = {
-    (12, 1, 2): ("clearing snow", "mending the stove", "carting firewood"),
-    (3,): ("mending the fence", "mending the stove", "carting firewood"),
-    (4, 5): ("ploughing", "planting potatoes", "digging the vegetable patch"),
-    (6, 7): ("haymaking", "weeding", "roof repair"),
-    (8, 9): ("harvest", "threshing", "digging potatoes"),
-    (10, 11): ("chopping firewood", "roof repair", "banking up the cellar"),
-}
 # (resource, weight, low, high) of a gift between neighbours, in the resource's unit
 GIFTS = (("potatoes", 55, 3, 25), ("grain", 25, 2, 12), ("firewood", 20, 1, 6))
-GIFT_NOTES = ("", "", "", "", "neighbourly help", "for the children", "until the pension comes")
-# (month, pool, resource, lowest and highest share lost, reason) checked in the month's first week
+# (month, pool, resource, lowest and highest share lost, reason in demo.words) checked in the
+# month's first week
 SPOILAGE = (
-    (2, "kitchen", "potatoes", 0.05, 0.10, "Spoilage: potatoes froze in the kitchen store."),
-    (3, "granary", "potatoes", 0.03, 0.08, "Spoilage: potatoes rotted in the cellar."),
-    (5, "granary", "grain", 0.01, 0.03, "Spoilage: mice and damp in the granary."),
-    (11, "kitchen", "firewood", 0.02, 0.06, "Spoilage: damp bundles rotted in the shed."),
-    (12, "granary", "potatoes", 0.02, 0.05, "Spoilage: potatoes rotted in the cellar."),
+    (2, "kitchen", "potatoes", 0.05, 0.10, "frozen"),
+    (3, "granary", "potatoes", 0.03, 0.08, "rotted"),
+    (5, "granary", "grain", 0.01, 0.03, "mice"),
+    (11, "kitchen", "firewood", 0.02, 0.06, "damp"),
+    (12, "granary", "potatoes", 0.02, 0.05, "rotted"),
 )
 
 
@@ -265,25 +216,31 @@ def build_demo_village(
     seed: int,
     stdout=None,
     today: date | None = None,
+    language: str = ENGLISH.language,
 ) -> DemoVillage:
     """Create a community with `households` households and `seasons` years of history.
 
     All or nothing: one transaction. The caller checks that `slug` is free. Demo usernames get
     the first free suffix ("", "-2", "-3" …), since usernames are shared by all communities.
     Progress lines go to `stdout` (a command's), if given. `today` is for tests; the history
-    ends the day before it.
+    ends the day before it. `language` (a key of demo.words.LANGUAGES) names the households,
+    people, stores and resources and writes the notes in that language, and is the community's;
+    the same seed gives the same village in every language.
     """
-    return _Builder(seed=seed, stdout=stdout).build(
-        slug=slug, name=name, households=households, seasons=seasons, today=today
-    )
+    words = LANGUAGES[language]
+    with translation.override(words.language):  # amounts in notes as the village reads them
+        return _Builder(seed=seed, stdout=stdout, words=words).build(
+            slug=slug, name=name, households=households, seasons=seasons, today=today
+        )
 
 
 class _Builder:
     """Plans each week from the seed alone, then records it; keeps the stores' stock in step."""
 
-    def __init__(self, *, seed: int, stdout):
+    def __init__(self, *, seed: int, stdout, words: DemoWords = ENGLISH):
         self.rng = random.Random(seed)
         self.stdout = stdout
+        self.words = words
         self.stock: Counter = Counter()  # (pool key, resource key) → quantity, mirrors holdings
         self.peak: Counter = Counter()
         self.events: Counter = Counter()
@@ -355,7 +312,13 @@ class _Builder:
             self._user(username + suffix, surname=specs[home]["name"].split()[0])
             for username, home in zip(LOGINS, homes, strict=True)
         ]
-        self.community = community_create(slug=slug, name=name, founder=users[0], timezone=TIMEZONE)
+        self.community = community_create(
+            slug=slug,
+            name=name,
+            founder=users[0],
+            timezone=TIMEZONE,
+            language=self.words.language,
+        )
         self.founder = self.community.memberships.get(user=users[0])
         self.households = [
             household_create(actor=self.founder, community=self.community, **spec) for spec in specs
@@ -392,8 +355,8 @@ class _Builder:
             r.key: resource_create(
                 actor=self.founder,
                 community=self.community,
-                name=r.name,
-                unit=r.unit,
+                name=self.words.resources[r.key][0],
+                unit=self.words.resources[r.key][1],
                 kind=r.kind,
                 decimal_places=r.places,
             )
@@ -401,9 +364,9 @@ class _Builder:
         }
         self.pools = {
             key: pool_create(
-                actor=self.founder, community=self.community, name=pool_name, kind=kind
+                actor=self.founder, community=self.community, name=self.words.pools[key], kind=kind
             )
-            for key, pool_name, kind in POOLS
+            for key, kind in POOLS
         }
         # Who gives and who needs, as weights for picking households.
         self.able = [h.size * (0.4 if h.has_ill_or_disabled else 1.0) for h in self.households]
@@ -420,8 +383,8 @@ class _Builder:
 
     def _user(self, username: str, surname: str) -> User:
         sex = self.rng.choice("fm")
-        first = self.rng.choice(FIRST_NAMES[sex].split())
-        family = surname.removesuffix("s") + ("a" if sex == "f" else "")  # Ivanovs: Ivanova
+        first = self.rng.choice(self.words.first_names[sex])
+        family = self.words.family_name(surname, sex)  # Ivanovs: Ivanova
         return User.objects.create_user(
             username=username,
             password=PASSWORD,
@@ -432,11 +395,14 @@ class _Builder:
         )
 
     def _household_specs(self, n: int) -> Iterator[dict]:
-        names = [f"{s}s" for s in self.rng.sample(SURNAMES, len(SURNAMES))]
-        places = list(WHERE)
+        surnames = self.words.surnames
+        names = [self.words.household(s) for s in self.rng.sample(surnames, len(surnames))]
+        places = list(self.words.where)
         while len(names) < n:
             where = places.pop(self.rng.randrange(len(places)))
-            names += [f"{s}s ({where})" for s in self.rng.sample(SURNAMES, len(SURNAMES))]
+            names += [
+                self.words.household(s, where) for s in self.rng.sample(surnames, len(surnames))
+            ]
         for household_name in names[:n]:
             size = self.rng.choices(range(1, 9), weights=SIZE_WEIGHTS)[0]
             yield {
@@ -462,10 +428,14 @@ class _Builder:
                 if self.rng.random() < chance:
                     people = h.size if per_person else 1
                     qty = self._amount(key, low * scale, high * scale, people)
-                    moves.append(self._contribution(self.start, h, key, pool, qty, "opening stock"))
+                    moves.append(
+                        self._contribution(self.start, h, key, pool, qty, self.words.opening_stock)
+                    )
         ploughs = self.rng.sample(self.households, k=self.rng.randint(1, 2))
         for h in ploughs:
-            moves.append(self._contribution(self.start, h, "plough", "tools", 1, "the old plough"))
+            moves.append(
+                self._contribution(self.start, h, "plough", "tools", 1, self.words.old_plough)
+            )
         for move in sorted(moves, key=lambda m: m.at):
             self._record(move)
 
@@ -508,7 +478,7 @@ class _Builder:
                     resource=key,
                     pool=pool,
                     share=self.rng.uniform(low, high),
-                    note=reason,
+                    note=self.words.spoilage[reason],
                 )
         if first:
             yield _Move(
@@ -518,7 +488,7 @@ class _Builder:
                 resource="firewood",
                 pool="kitchen",
                 quantity=self.rng.randint(3, 9),
-                note="Recount: more bundles in the woodshed than on record.",
+                note=self.words.recount,
             )
 
     def _plan_gifts(self, week_start: datetime, crisis: bool) -> Iterator[_Move]:
@@ -533,11 +503,11 @@ class _Builder:
                 quantity=self._amount(key, low, high),
                 household=giver,
                 other=receiver,
-                note=self.rng.choice(GIFT_NOTES),
+                note=self.rng.choice(self.words.gift_notes),
             )
 
     def _plan_work(self, week_start: datetime, month: int, crisis: bool) -> Iterator[_Move]:
-        tasks = next(t for months, t in WORK_TASKS.items() if month in months)
+        tasks = next(t for months, t in self.words.work.items() if month in months)
         rate = WORK_PER_WEEK[month] * (1.3 if crisis else 1.0)
         for worker in self._pick(self._count(rate), self.able):
             beneficiary = self._pick_other(worker, self.needy)
@@ -670,7 +640,7 @@ class _Builder:
             quantity, note = min(move.quantity, left), ""
         else:
             quantity = min(move.quantity // 2, left // 20)
-            note = f"Rationed: the {self.pools[move.pool].name.lower()} is running low."
+            note = self.words.rationed.format(store=self.pools[move.pool].name.lower())
         quantity = quantity // step * step
         return (quantity, note) if quantity >= 10**spec.places else (0, "")
 
@@ -697,7 +667,7 @@ class _Builder:
             occurred_at=at,
         )
         typed, right = (format_quantity(q, resource=grain) for q in (meant * 10, meant))
-        reason = f"Typed {typed} instead of {right}; re-entered with the right amount."
+        reason = self.words.mistake.format(typed=typed, right=right)
         event_reverse(actor=self.actors["committee"], event=wrong, reason=reason)
         event_contribute(
             actor=self.actors["coordinator"],
@@ -706,7 +676,7 @@ class _Builder:
             resource=grain,
             quantity=meant,
             occurred_at=at,
-            note="Re-entered: the right amount.",
+            note=self.words.reentered,
         )
         self.events.update({"contribute": 2, "reverse": 1})
         self._stock(("granary", "grain"), meant)

@@ -76,7 +76,7 @@ def get_drill(request, slug: str, query: Query[DrillQuery]):
     except DrillError as e:
         raise FieldError("ration", str(e)) from None
     outcome = run_drill(inputs, shock=shock, weeks=query.weeks)
-    reports = drill_report(outcome=outcome, inputs=inputs)
+    reports = drill_report(outcome=outcome, inputs=inputs, for_machines=True)
     return drill_document(
         community_slug=community.slug, inputs=inputs, outcome=outcome, reports=reports
     )

@@ -28,7 +28,7 @@ def run_drill_command(command, options) -> None:
         outcome = run_drill(inputs, shock=shock, weeks=options["weeks"])
     except DrillError as e:
         raise CommandError(_("This drill cannot be run: %(error)s") % {"error": e}) from None
-    reports = drill_report(outcome=outcome, inputs=inputs)
+    reports = drill_report(outcome=outcome, inputs=inputs, for_machines=options["format"] == "json")
     if options["format"] == "json":
         document = drill_document(
             community_slug=community.slug, inputs=inputs, outcome=outcome, reports=reports

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pomochi.communities.models import ResourceType
-from pomochi.communities.quantities import parse_quantity
+from pomochi.communities.quantities import parse_quantity_localized
 from pomochi.errors import InvalidInput
 from pomochi.ledger.forms import QuantityField
 from pomochi.sim.drill import Shock
@@ -94,7 +94,7 @@ class DrillForm(forms.Form):
             if not text:
                 continue
             try:
-                rations[resource.name] = parse_quantity(
+                rations[resource.name] = parse_quantity_localized(
                     text, decimal_places=resource.decimal_places, unit=resource.unit
                 )
             except InvalidInput as exc:

@@ -1,12 +1,13 @@
 """A drill's outcome as a person reads it, one row per resource: shared by the page and the CLI.
 
 Quantities are written in each resource's unit, households by name; the raw numbers stay
-alongside for a chart or a machine.
+alongside for a chart or a machine. For the API and --format json, `for_machines` writes them with
+a decimal point and no grouping whatever the language; for a person, in the active language.
 """
 
 from dataclasses import dataclass
 
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity, format_quantity_plain
 from pomochi.drills.inputs import CommunityDrillInput, Unit
 from pomochi.sim.drill import DrillOutcome
 
@@ -42,9 +43,14 @@ class ResourceReport:
 
 
 def drill_report(
-    *, outcome: DrillOutcome, inputs: CommunityDrillInput, limit: int = 10
+    *,
+    outcome: DrillOutcome,
+    inputs: CommunityDrillInput,
+    limit: int = 10,
+    for_machines: bool = False,
 ) -> list[ResourceReport]:
     """One row per resource of the outcome, naming at most `limit` households short first."""
+    fmt = format_quantity_plain if for_machines else format_quantity
     drilled = {r.name: r for r in inputs.resources}
     ids = inputs.household_ids
     reports = []
@@ -53,7 +59,7 @@ def drill_report(
         unit = inputs.units[result.name]
 
         def q(value: int, unit=unit) -> str:
-            return format_quantity(int(value), decimal_places=unit.decimal_places, unit=unit.unit)
+            return fmt(int(value), decimal_places=unit.decimal_places, unit=unit.unit)
 
         start, inflow = result.start, result.inflow
         asked_weekly = float(inputs.sizes.sum()) * result.ration * outcome.shock.demand
@@ -64,10 +70,10 @@ def drill_report(
                 decimal_places=unit.decimal_places,
                 stock=q(resource.stock),
                 stock_after_shock=q(start),
-                ration=_fractional(result.ration, unit),
+                ration=_fractional(result.ration, unit, fmt),
                 ration_given=result.name in inputs.rations_given,
                 inflow=q(inflow),
-                asked=_fractional(asked_weekly, unit),
+                asked=_fractional(asked_weekly, unit, fmt),
                 weeks=outcome.weeks,
                 weeks_covered=result.weeks_covered,
                 weeks_until_empty=result.weeks_until_empty,
@@ -86,11 +92,11 @@ def drill_report(
     return reports
 
 
-def _fractional(value: float, unit: Unit) -> str:
+def _fractional(value: float, unit: Unit, fmt=format_quantity) -> str:
     """A rate that may be a fraction of the smallest unit (0.05 bundles a week), written with
     two more decimal places than the unit keeps, trailing zeros dropped."""
     places = unit.decimal_places + 2
-    return format_quantity(round(value * 10**2), decimal_places=places, unit=unit.unit)
+    return fmt(round(value * 10**2), decimal_places=places, unit=unit.unit)
 
 
 def drill_document(

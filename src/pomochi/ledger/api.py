@@ -23,7 +23,7 @@ from pomochi.api.common import (
 )
 from pomochi.communities import policy
 from pomochi.communities.models import Household, ResourceType
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity_plain
 from pomochi.errors import NotAllowed
 from pomochi.ledger.inputs import (
     ADJUSTMENT,
@@ -129,7 +129,7 @@ def pool_out(pool: Pool) -> PoolOut:
                 resource=h.resource_id,
                 resource_name=h.resource.name,
                 quantity=h.quantity,
-                amount=format_quantity(h.quantity, resource=h.resource),
+                amount=format_quantity_plain(h.quantity, resource=h.resource),
             )
             for h in holdings_for_pool(pool=pool)
         ],
@@ -138,7 +138,7 @@ def pool_out(pool: Pool) -> PoolOut:
 
 def event_out(event: Event, *, actor, public: bool | None = None) -> EventOut:
     """The event as event_view shows it to this caller, and nothing else."""
-    return EventOut(**event_view(actor=actor, obj=event, public=public))
+    return EventOut(**event_view(actor=actor, obj=event, public=public, machine=True))
 
 
 def _resource(community, pk: int) -> ResourceType:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from pomochi.communities.models import Community, Membership, ResourceType
 from pomochi.communities.presenters import household_view
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity_plain
 from pomochi.ledger.models import Action, Event, Holding, Pool
 from pomochi.ledger.presenters import event_view
 from pomochi.ledger.selectors import receivers_public
@@ -50,8 +50,9 @@ def public_viewer(*, community: Community) -> Membership:
 
 
 def amount(quantity: int, resource: ResourceType) -> str:
-    """The quantity in the resource's unit, as a plain number: 12500 grams → "12.5"."""
-    return format_quantity(quantity, decimal_places=resource.decimal_places, unit="")
+    """The quantity in the resource's unit, as a plain number whatever the reader's language
+    (a spreadsheet or a program reads it): 12500 grams → "12.5", never "12,5"."""
+    return format_quantity_plain(quantity, decimal_places=resource.decimal_places, unit="")
 
 
 def _when(moment: datetime) -> str:
@@ -79,7 +80,7 @@ def _seen(community: Community, viewer: Membership):
     """Each event with what the viewer sees of it (event_view)."""
     public = receivers_public(actor=viewer, community=community)
     for event in _events(community):
-        yield event, event_view(actor=viewer, obj=event, public=public)
+        yield event, event_view(actor=viewer, obj=event, public=public, machine=True)
 
 
 def _blank(value) -> object:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pomochi.communities import policy
 from pomochi.communities.models import Household, Membership, ResourceKind, ResourceType
-from pomochi.communities.quantities import parse_quantity
+from pomochi.communities.quantities import parse_quantity_localized
 from pomochi.errors import DomainError, InvalidInput
 from pomochi.ledger.inputs import (
     ADJUSTMENT,
@@ -36,11 +36,16 @@ class ResourceField(forms.ModelChoiceField):
 
 
 class QuantityField(TextField):
-    """An amount as typed ("12,5 kg"): one line of text, read by the form in its resource's
-    unit with communities.quantities, as the API reads its Amount."""
+    """An amount as typed ("12,5 kg", "1 234,5"): one line of text, read by the form in its
+    resource's unit with communities.quantities in the page's language (parse_quantity_localized,
+    the API's parser after the language's grouping). A text input, not type="number" (which
+    would refuse "12,5 kg" and a grouping space), asking a phone for its number keyboard."""
 
     def __init__(self, **kwargs):
         super().__init__(max_length=32, multiline=False, **kwargs)
+
+    def widget_attrs(self, widget):
+        return super().widget_attrs(widget) | {"inputmode": "decimal"}
 
 
 def note_field(label=None, **kwargs) -> TextField:
@@ -88,7 +93,7 @@ class RecordForm(forms.Form):
         text = cleaned.get(self.quantity_field)
         if resource is not None and text:
             try:
-                cleaned["amount"] = parse_quantity(
+                cleaned["amount"] = parse_quantity_localized(
                     text,
                     decimal_places=resource.decimal_places,
                     unit=resource.unit,

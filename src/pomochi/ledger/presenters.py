@@ -4,7 +4,7 @@ both exports (CSV and JSON-LD) are made from `event_view` alone."""
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.presenters import ANY, NOT_PUBLIC
-from pomochi.communities.quantities import format_quantity
+from pomochi.communities.quantities import format_quantity, format_quantity_plain
 from pomochi.ledger.models import Event
 from pomochi.ledger.selectors import hidden_households, receivers_public
 
@@ -34,7 +34,9 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
 }
 
 
-def event_view(*, actor: Membership, obj: Event, public: bool | None = None) -> dict:
+def event_view(
+    *, actor: Membership, obj: Event, public: bool | None = None, machine: bool = False
+) -> dict:
     """An event as this member may see it.
 
     - id, action, action_name, resource, resource_name, quantity, amount, the pools on either
@@ -63,7 +65,10 @@ def event_view(*, actor: Membership, obj: Event, public: bool | None = None) -> 
         "resource_name": resource.name,
         "unit": resource.unit,
         "quantity": obj.quantity,
-        "amount": format_quantity(obj.quantity, resource=resource),
+        # for people in the reader's language ("12,5 кг"), for machines always "12.5 kg"
+        "amount": (format_quantity_plain if machine else format_quantity)(
+            obj.quantity, resource=resource
+        ),
         "provider_pool": obj.provider_pool_id,
         "provider_pool_name": obj.provider_pool.name if obj.provider_pool_id else None,
         "receiver_pool": obj.receiver_pool_id,

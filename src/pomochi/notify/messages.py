@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from pomochi.communities.quantities import format_quantity, format_quantity_plain
+
 # kind → a function from the stored facts of several notifications of that kind to the
 # template's words for each, registered by the app that writes that kind (notify imports no app
 # above it): amounts in the smallest unit become text, a share's explanation (read from the share,
@@ -13,6 +15,30 @@ _PARAMS: dict[str, Callable[[list[dict]], list[dict]]] = {}
 
 def register_params(kind: str, words: Callable[[list[dict]], list[dict]]) -> None:
     _PARAMS[kind] = words
+
+
+def amount_facts(quantity: int, *, resource) -> dict:
+    """What a notification stores of an amount: the number in the smallest unit and its unit,
+    worded in the reader's language when read ("12,5 кг"); "amount" is the same amount for
+    machines ("12.5 kg"), which is all that rows written before these facts carry."""
+    return {
+        "amount": format_quantity_plain(quantity, resource=resource),
+        "quantity": int(quantity),
+        "unit": resource.unit,
+        "decimal_places": resource.decimal_places,
+    }
+
+
+def _amount_worded(params: dict) -> dict:
+    if not {"quantity", "unit", "decimal_places"} <= params.keys():
+        return params
+    try:
+        amount = format_quantity(
+            params["quantity"], decimal_places=params["decimal_places"], unit=params["unit"]
+        )
+    except (TypeError, ValueError, ArithmeticError):
+        return params  # a malformed row keeps the words it was written with
+    return params | {"amount": amount}
 
 
 def render(kind: str, params: dict) -> str:
@@ -33,7 +59,7 @@ def render_many(items: list[tuple[str, dict]]) -> list[str]:
             for i, w in zip(at, worded, strict=True):
                 words[i] = w
     return [
-        _worded(kind, params if w is None else w)
+        _worded(kind, _amount_worded(params) if w is None else w)
         for (kind, params), w in zip(items, words, strict=True)
     ]
 

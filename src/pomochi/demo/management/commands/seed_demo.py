@@ -1,7 +1,8 @@
 """`pomochi seed_demo`: load the demo village, so there is something to look at and log in to.
 
 The work is in `pomochi.demo.village`; this command checks its arguments, decides the short name,
-runs the build in one transaction and says how to log in.
+runs the build in one transaction and says how to log in. `--language ru` loads the village in
+Russian (names, stores, units and notes from `pomochi.demo.words`) and speaks Russian itself.
 """
 
 import time
@@ -10,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pomochi.communities.models import Community
 from pomochi.demo.village import PASSWORD, DemoLogin, build_demo_village, demo_logins
+from pomochi.demo.words import ENGLISH, LANGUAGES
 
-NAME = "Verkhnyaya Pokrovka"
 HOUSEHOLDS = (2, 2000)
 SEASONS = (1, 20)
 # Room for "-NN" after the slug within Community.slug's 60 characters.
@@ -40,6 +42,13 @@ class Command(BaseCommand):
             "--seed", type=int, default=1, help="the same seed gives the same village and history"
         )
         parser.add_argument("--slug", default="demo", help="the community's short name")
+        parser.add_argument(
+            "--language",
+            default=ENGLISH.language,
+            help="the village's language: its names, stores, units and notes ("
+            + ", ".join(LANGUAGES)
+            + ")",
+        )
         once = parser.add_mutually_exclusive_group()
         once.add_argument(
             "--if-absent",
@@ -52,7 +61,19 @@ class Command(BaseCommand):
             help="if the community exists already, load another one (demo-2, demo-3 …)",
         )
 
-    def handle(self, *args, households, seasons, seed, slug, if_absent, add_another, **options):
+    def handle(self, *args, language=ENGLISH.language, **options):
+        if language not in LANGUAGES:
+            raise CommandError(
+                _("--language must be one of %(languages)s; “%(given)s” was given.")
+                % {"languages": ", ".join(LANGUAGES), "given": language}
+            )
+        with translation.override(language):  # the village's name, and what is said of it
+            self._handle(language=language, **options)
+
+    def _handle(
+        self, *, households, seasons, seed, slug, if_absent, add_another, language, **options
+    ):
+        village_name = LANGUAGES[language].village
         self._check(households=households, seasons=seasons, slug=slug)
         if if_absent and add_another:  # call_command() with keywords skips argparse's check
             raise CommandError(_("Give --if-absent or --add-another, not both."))
@@ -66,7 +87,7 @@ class Command(BaseCommand):
                 )
                 self._logins(demo_logins(existing))
                 return
-            name = NAME + " " + _("(demo)")
+            name = village_name + " " + _("(demo)")
             if existing:
                 if not add_another:
                     raise CommandError(
@@ -81,7 +102,7 @@ class Command(BaseCommand):
                 while Community.objects.filter(slug=f"{slug}-{n}").exists():
                     n += 1
                 slug = f"{slug}-{n}"
-                name = NAME + " " + _("(demo %(n)d)") % {"n": n}
+                name = village_name + " " + _("(demo %(n)d)") % {"n": n}
             village = build_demo_village(
                 slug=slug,
                 name=name,
@@ -89,6 +110,7 @@ class Command(BaseCommand):
                 seasons=seasons,
                 seed=seed,
                 stdout=self.stdout if options["verbosity"] >= 1 else None,
+                language=language,
             )
         seconds = time.monotonic() - started
         self.stdout.write(
