@@ -47,11 +47,15 @@ def test_a_sheet_makes_one_code_per_household_and_stores_only_digests(village):
     assert not any(c in p for c in codes for p in payloads)
 
 
-@pytest.mark.parametrize("households", ["none", "foreign", "too many"])
+@pytest.mark.parametrize("households", ["none", "foreign", "archived", "too many"])
 def test_it_refuses_a_bad_sheet_and_makes_no_invitation_at_all(village, hamlet, households):
     v = village
     if households == "none":
         chosen = []
+    elif households == "archived":
+        v.orlovs.archived_at = timezone.now()
+        v.orlovs.save()
+        chosen = [v.sidorovs, v.orlovs]
     elif households == "foreign":
         chosen = [v.sidorovs, hamlet.kuznetsovs]  # the first is fine: all or nothing
     else:

@@ -162,6 +162,8 @@ def invitation_create(
     email = _email(email)
     if household is not None and household.community_id != community.id:
         raise InvalidInput(_("That household belongs to another community."), field="household")
+    if household is not None and household.archived_at is not None:
+        raise InvalidInput(_("That household is archived: nobody joins it."), field="household")
     wanted = {
         "household_id": household.id if household else None,
         "email": email,
