@@ -39,7 +39,9 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
     "bylaws": dict.fromkeys(("version", "rules", "reason"), ANY),
     "resourcetype": dict.fromkeys(("name", "unit", "kind", "decimal_places"), ANY),
     # Whom a coordinator invites: only whether by e-mail (never the address), in private entries.
-    "invitation": dict.fromkeys(("household", "by_email", "expires_at"), ONLY_PRIVATE),
+    "invitation": dict.fromkeys(
+        ("household", "by_email", "coordinator", "committee", "expires_at"), ONLY_PRIVATE
+    ),
 }
 
 
