@@ -314,7 +314,7 @@ def test_a_need_is_edited_until_matched_and_withdrawn(client, needy_village):
     v.need_petrovs.refresh_from_db()
     assert v.need_petrovs.withdrawn_at is not None
     assert client.get(url("needs")).context["rows"] == []
-    closed = client.get(url("needs") + "?closed=1").context["rows"]
+    closed = client.get(url("needs") + "?include_closed=1").context["rows"]
     assert [(n["id"], str(state)) for n, state in closed] == [(v.need_petrovs.id, "withdrawn")]
 
 

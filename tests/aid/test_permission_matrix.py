@@ -38,6 +38,23 @@ def aid_web_routes() -> list[Route]:
     return [
         # --- needs: private to the household, coordinators and the committee --------------
         Route("needs", page(), kwargs=VILLAGE, check=sidorovs_hidden_from_member),
+        Route(
+            "needs",
+            page(),
+            kwargs=VILLAGE,
+            data={"resource": pk("grain")},
+            variant="filtered",
+            check=sidorovs_hidden_from_member,
+        ),
+        # Only those who see every household's needs choose another household (aid.filters).
+        Route(
+            "needs",
+            page(member=403),
+            kwargs=VILLAGE,
+            data={"household": pk("sidorovs")},
+            variant="filtered by another household",
+        ),
+        Route("needs", page(422), kwargs=VILLAGE, data={"state": "lost"}, variant="bad filter"),
         Route("need-new", page(committee=403), kwargs=VILLAGE),  # vera has no household
         Route(
             "need-new",
@@ -148,6 +165,13 @@ def aid_web_routes() -> list[Route]:
         ),
         # --- offers: the whole community sees them ------------------------------------------
         Route("offers", page(), kwargs=VILLAGE),
+        Route(
+            "offers",
+            page(),
+            kwargs=VILLAGE,
+            data={"resource": pk("labour"), "skill": "CARP"},
+            variant="filtered",
+        ),
         Route("offer-new", page(committee=403), kwargs=VILLAGE),
         Route(
             "offer-new",
@@ -248,6 +272,7 @@ def aid_web_routes() -> list[Route]:
         ),
         # --- rounds: totals for all, shares by share.view -----------------------------------
         Route("rounds", page(), kwargs=VILLAGE),
+        Route("rounds", page(), kwargs=VILLAGE, data={"state": "draft"}, variant="filtered"),
         Route("round-new", page(allowed=coordinator), kwargs=VILLAGE),
         Route(
             "round-new",
@@ -507,6 +532,29 @@ def aid_api_routes() -> list[Route]:
             variant="closed too",
             check=api_needs_by_policy,
         ),
+        act(
+            "list_needs",
+            api(),
+            body={"resource": grain, "state": "open"},
+            method="GET",
+            variant="filtered",
+            check=api_needs_by_policy,
+        ),
+        act(
+            "list_needs",
+            api(member=403),
+            body={"household": pk("sidorovs")},
+            method="GET",
+            variant="filtered by another household",
+        ),
+        act(
+            "list_needs",
+            api(422),
+            body={"resource": pk("hamlet_grain")},
+            method="GET",
+            variant="another community's resource",
+            check=field_named("resource"),
+        ),
         act("post_need", api(201, committee=403), body=need_body | {"household": own}),
         # Left out, the household is the caller's own; vera has none.
         act(
@@ -582,6 +630,13 @@ def aid_api_routes() -> list[Route]:
         ),
         # --- offers: the whole community sees them ------------------------------------------
         act("list_offers", api(), method="GET"),
+        act(
+            "list_offers",
+            api(),
+            body={"resource": labour, "skill": "CARP"},
+            method="GET",
+            variant="filtered",
+        ),
         act("post_offer", api(201, committee=403), body=offer_body | {"household": own}),
         act(
             "post_offer",
@@ -661,6 +716,8 @@ def aid_api_routes() -> list[Route]:
         ),
         # --- rounds: totals for all, shares by share.view -----------------------------------
         act("list_rounds", api(), method="GET", check=api_rounds_totals_only),
+        act("list_rounds", api(), body={"state": "draft"}, method="GET", variant="filtered"),
+        act("list_rounds", empty, body={"state": "lost"}, method="GET", variant="bad filter"),
         act(
             "open_round",
             api(201, allowed=coordinator),

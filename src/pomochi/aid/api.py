@@ -9,10 +9,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from pomochi import fairshare
 from pomochi.aid import rounds, services
+from pomochi.aid.filters import (
+    NeedQuery,
+    OfferQuery,
+    RoundQuery,
+    need_criteria,
+    offer_criteria,
+    round_criteria,
+)
 from pomochi.aid.models import (
     AllocationRound,
     AllocationShare,
@@ -34,8 +42,9 @@ from pomochi.aid.rounds import MAX_NEEDS_PER_ROUND
 from pomochi.aid.selectors import (
     commitments_visible_to,
     matches_for_need,
-    needs_visible_to,
-    offers_listed,
+    needs_listed,
+    offers_listed_by,
+    rounds_listed,
     rounds_of,
 )
 from pomochi.api.common import (
@@ -142,11 +151,15 @@ def _need(community, membership, need_id: int) -> Need:
 
 
 @router.get("/communities/{slug}/needs", response=responses(READ, list[NeedOut]))
-def list_needs(request, slug: str, include_closed: bool = False):
-    """Needs the caller may see: their household's; all for coordinators and the committee."""
+def list_needs(request, slug: str, filters: Query[NeedQuery]):
+    """Needs the caller may see: their household's; all for coordinators and the committee.
+    Open ones first, then the most urgent, then the one needed soonest; filtered as the page
+    filters them (aid.filters). A household other than the caller's own may be named only by
+    those who see every household's needs (403 otherwise)."""
     community, membership = caller(request, slug)
     today = timezone.localdate()
-    needs = needs_visible_to(actor=membership, community=community, include_closed=include_closed)
+    criteria = need_criteria(actor=membership, community=community, **filters.model_dump())
+    needs = needs_listed(actor=membership, community=community, criteria=criteria, today=today)
     return [need_out(n, actor=membership, today=today) for n in needs]
 
 
@@ -274,11 +287,13 @@ def offer_out(offer: Offer, *, actor, today: date | None = None) -> OfferOut:
 
 
 @router.get("/communities/{slug}/offers", response=responses(READ, list[OfferOut]))
-def list_offers(request, slug: str, include_closed: bool = False):
-    """Open offers (visible to the whole community); with include_closed, every offer."""
+def list_offers(request, slug: str, filters: Query[OfferQuery]):
+    """Open offers (visible to the whole community), newest first; with include_closed, every
+    offer. Filtered by resource and by words of the skill, as the page filters them."""
     community, membership = caller(request, slug)
     today = timezone.localdate()
-    offers = offers_listed(community=community, include_closed=include_closed, today=today)
+    criteria = offer_criteria(actor=membership, community=community, **filters.model_dump())
+    offers = offers_listed_by(community=community, criteria=criteria, today=today)
     return [offer_out(o, actor=membership, today=today) for o in offers]
 
 
@@ -686,13 +701,14 @@ def _round(community, round_id: int) -> AllocationRound:
 
 
 @router.get("/communities/{slug}/rounds", response=responses(READ, list[RoundOut]))
-def list_rounds(request, slug: str):
-    """Every round with its rule and totals; who needed what is on each round's page, for those
-    who may see it."""
+def list_rounds(request, slug: str, filters: Query[RoundQuery]):
+    """Every round with its rule and totals, newest first, by state as the page filters them;
+    who needed what is on each round's page, for those who may see it."""
     community, membership = caller(request, slug)
+    criteria = round_criteria(actor=membership, community=community, **filters.model_dump())
     return [
         RoundOut(**round_out(round_view(r, actor=membership, detail=False)))
-        for r in rounds_of(community=community)
+        for r in rounds_listed(community=community, criteria=criteria)
     ]
 
 

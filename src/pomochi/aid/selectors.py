@@ -5,11 +5,19 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pomochi.aid import sql
+from pomochi.aid.filters import (
+    NO_NEED_CRITERIA,
+    NO_OFFER_CRITERIA,
+    NO_ROUND_CRITERIA,
+    NeedCriteria,
+    OfferCriteria,
+    RoundCriteria,
+)
 from pomochi.aid.models import (
     AllocationRound,
     AllocationShare,
@@ -18,6 +26,7 @@ from pomochi.aid.models import (
     Need,
     Offer,
     RoundStatus,
+    Urgency,
 )
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership
@@ -36,6 +45,56 @@ def needs_visible_to(
     if not policy.can(actor, "need.see_all", community):
         needs = needs.filter(household_id=actor.household_id)
     return needs.order_by("-created_at", "-id")
+
+
+def need_state_q(state: str, today: date) -> Q:
+    """The needs in this state, as Need.state derives it from the quantities and dates."""
+    current = Q(withdrawn_at__isnull=True)
+    unmet = current & Q(quantity_met__lt=F("quantity"))
+    in_time = Q(needed_by__isnull=True) | Q(needed_by__gte=today)
+    return {
+        "withdrawn": Q(withdrawn_at__isnull=False),
+        "met": current & Q(quantity_met__gte=F("quantity")),
+        "expired": unmet & Q(needed_by__lt=today),
+        "partly_met": unmet & in_time & Q(quantity_met__gt=0),
+        "open": unmet & in_time & Q(quantity_met=0),
+    }[state]
+
+
+def needs_listed(
+    *,
+    actor: Membership,
+    community: Community,
+    criteria: NeedCriteria = NO_NEED_CRITERIA,
+    today: date | None = None,
+) -> QuerySet[Need]:
+    """The needs list, page and API alike: what needs_visible_to lets this member see, filtered
+    by the criteria (aid.filters.need_criteria checked them), in the order a coordinator works
+    through them: the open ones (nothing or part received) first, then the most urgent, then
+    the one needed soonest (no date last), then the one that has waited longest."""
+    today = today or timezone.localdate()
+    closed = criteria.include_closed or criteria.state == "withdrawn"
+    needs = needs_visible_to(actor=actor, community=community, include_closed=closed)
+    if criteria.resource is not None:
+        needs = needs.filter(resource=criteria.resource)
+    if criteria.state is not None:
+        needs = needs.filter(need_state_q(criteria.state, today))
+    if criteria.household is not None:
+        needs = needs.filter(household=criteria.household)
+    waiting = need_state_q("open", today) | need_state_q("partly_met", today)
+    return needs.annotate(
+        closed_rank=Case(
+            When(waiting, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+        urgency_rank=Case(
+            When(urgency=Urgency.URGENT, then=Value(0)),
+            When(urgency=Urgency.SOON, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    ).order_by(
+        "closed_rank", "urgency_rank", F("needed_by").asc(nulls_last=True), "created_at", "id"
+    )
 
 
 def open_needs(needs: QuerySet[Need], today: date | None = None) -> list[Need]:
@@ -226,6 +285,37 @@ def offers_listed(
     return list(Offer.objects.filter(community=community).select_related("household", "resource"))
 
 
+def offer_open_q(today: date) -> Q:
+    """The offers open now, as Offer.state derives it."""
+    return Q(withdrawn_at__isnull=True, quantity_committed__lt=F("quantity")) & (
+        Q(available_until__isnull=True) | Q(available_until__gte=today)
+    )
+
+
+def offers_listed_by(
+    *, community: Community, criteria: OfferCriteria = NO_OFFER_CRITERIA, today: date | None = None
+) -> QuerySet[Offer]:
+    """The offers list, page and API alike: open offers (every one with include_closed) of the
+    resource, with the skill's words in any case, newest first. Every member sees them all."""
+    today = today or timezone.localdate()
+    offers = Offer.objects.filter(community=community).select_related("household", "resource")
+    if not criteria.include_closed:
+        offers = offers.filter(offer_open_q(today))
+    if criteria.resource is not None:
+        offers = offers.filter(resource=criteria.resource)
+    if criteria.skill:
+        # Matched here, not with icontains: SQLite folds the case of ASCII letters only, and
+        # a skill is as often "Плотник" as "carpenter".
+        words = criteria.skill.casefold()
+        found = [
+            pk
+            for pk, skill in offers.exclude(skill="").values_list("pk", "skill")
+            if words in skill.casefold()
+        ]
+        offers = offers.filter(pk__in=sql.ids_subquery(found))
+    return offers.order_by("-created_at", "-id")
+
+
 def commitments_visible_to(
     *, actor: Membership, community: Community, overdue: bool = False, today: date | None = None
 ) -> QuerySet[Commitment]:
@@ -281,6 +371,17 @@ def rounds_of(*, community: Community) -> QuerySet[AllocationRound]:
         .select_related("pool", "resource")
         .order_by("-created_at", "-id")
     )
+
+
+def rounds_listed(
+    *, community: Community, criteria: RoundCriteria = NO_ROUND_CRITERIA
+) -> QuerySet[AllocationRound]:
+    """The rounds list, page and API alike, newest first: every member sees every round's rule
+    and totals."""
+    rounds = rounds_of(community=community)
+    if criteria.state is not None:
+        rounds = rounds.filter(status=criteria.state)
+    return rounds
 
 
 def shares_visible_to(*, actor: Membership, round: AllocationRound) -> list[AllocationShare]:

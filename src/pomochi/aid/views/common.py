@@ -30,6 +30,12 @@ def _page(request, items, per_page: int = 30):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
+def _list_template(name: str, request) -> str:
+    """A filtered list's page, or for htmx only its list: the same fragment of the same
+    template (django-template-partials), so the two cannot differ."""
+    return f"{name}#list" if request.htmx and not request.htmx.boosted else name
+
+
 def _has_errors(form) -> bool:
     return form is not None and form.is_bound and bool(form.errors)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pomochi.aid import forms, selectors, services
+from pomochi.aid.filters import NeedFilterForm
 from pomochi.aid.models import (
     Need,
     Offer,
@@ -21,11 +22,11 @@ from pomochi.aid.views.common import (
     STATES,
     _amount_text,
     _form_page,
+    _list_template,
     _page,
     _status,
 )
 from pomochi.communities import policy
-from pomochi.communities.selectors import rules_current
 from pomochi.errors import DomainError
 from pomochi.ledger.models import Pool
 from pomochi.web.decorators import require_membership
@@ -34,23 +35,25 @@ from pomochi.web.decorators import require_membership
 @require_membership
 def need_list(request, community):
     actor = request.membership
-    closed = request.GET.get("closed") == "1"
-    page = _page(
-        request, selectors.needs_visible_to(actor=actor, community=community, include_closed=closed)
-    )
+    filters = NeedFilterForm(request.GET, actor=actor, community=community)
+    page = None
+    if filters.is_valid():
+        needs = selectors.needs_listed(actor=actor, community=community, criteria=filters.criteria)
+        page = _page(request, needs)
     today = timezone.localdate()
     return render(
         request,
-        "aid/needs.html",
+        _list_template("aid/needs.html", request),
         {
             "community": community,
+            "filters": filters,
+            "query": filters.query(),
             "page": page,
-            "rows": [(v, STATES[v["state"]]) for v in _needs_view(actor, page, today)],
-            "closed": closed,
-            "sees_all": policy.can(actor, "need.list_all", community)
-            or rules_current(community_id=community.id)["privacy"]["needs_visible_to_members"],
+            "rows": [(v, STATES[v["state"]]) for v in _needs_view(actor, page or [], today)],
+            "sees_all": filters.offers_household,
             "can_post": forms.NeedForm(actor=actor).own_households.exists(),
         },
+        status=filters.status,
     )
 
 

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pomochi.aid import forms, selectors, services
+from pomochi.aid.filters import OfferFilterForm
 from pomochi.aid.models import (
     Offer,
 )
 from pomochi.aid.presenters import offer_view
-from pomochi.aid.views.common import _amount_text, _form_page, _page
+from pomochi.aid.views.common import _amount_text, _form_page, _list_template, _page
 from pomochi.communities import policy
 from pomochi.errors import DomainError
 from pomochi.web.decorators import require_membership
@@ -21,18 +22,27 @@ from pomochi.web.decorators import require_membership
 @require_membership
 def offer_list(request, community):
     actor = request.membership
-    page = _page(request, selectors.offers_open(community=community))
+    filters = OfferFilterForm(request.GET, actor=actor, community=community)
+    page = None
+    if filters.is_valid():
+        page = _page(
+            request, selectors.offers_listed_by(community=community, criteria=filters.criteria)
+        )
     return render(
         request,
-        "aid/offers.html",
+        _list_template("aid/offers.html", request),
         {
             "community": community,
+            "filters": filters,
+            "query": filters.query(),
             "page": page,
             "rows": [
-                (offer_view(actor=actor, obj=o), policy.can(actor, "offer.change", o)) for o in page
+                (offer_view(actor=actor, obj=o), policy.can(actor, "offer.change", o))
+                for o in page or []
             ],
             "can_post": forms.OfferForm(actor=actor).own_households.exists(),
         },
+        status=filters.status,
     )
 
 

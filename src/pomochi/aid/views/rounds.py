@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pomochi.aid import forms, rounds, selectors
 from pomochi.aid.explain import rule_name
+from pomochi.aid.filters import RoundFilterForm
 from pomochi.aid.models import (
     AllocationRound,
     AllocationShare,
@@ -25,6 +26,7 @@ from pomochi.aid.views.common import (
     _add_error,
     _amount_text,
     _has_errors,
+    _list_template,
     _page,
     _status,
 )
@@ -37,16 +39,24 @@ from pomochi.web.decorators import require_membership
 
 @require_membership
 def round_list(request, community):
-    page = _page(request, selectors.rounds_of(community=community))
+    filters = RoundFilterForm(request.GET, actor=request.membership, community=community)
+    page = None
+    if filters.is_valid():
+        page = _page(
+            request, selectors.rounds_listed(community=community, criteria=filters.criteria)
+        )
     return render(
         request,
-        "aid/rounds.html",
+        _list_template("aid/rounds.html", request),
         {
             "community": community,
+            "filters": filters,
+            "query": filters.query(),
             "page": page,
-            "rows": [(r, rule_name(r.rule), selectors.round_totals(round=r)) for r in page],
+            "rows": [(r, rule_name(r.rule), selectors.round_totals(round=r)) for r in page or []],
             "can_open": policy.can(request.membership, "round.open", community),
         },
+        status=filters.status,
     )
 
 
