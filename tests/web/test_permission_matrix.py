@@ -19,7 +19,6 @@ from tests.matrix import (
     permission_matrix,
 )
 
-
 OWN_PROMISES = re.compile(r'<ul class="cards own-promises">.*?</ul>', re.S)
 
 

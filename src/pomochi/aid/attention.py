@@ -93,17 +93,16 @@ def needs_unanswered(*, actor: Membership, community: Community, today: date) ->
                 "overdue": bool(n.needed_by and n.needed_by < today),
             },
             link=_url("need", community, n.id),
-            order=(NOW if n.urgency == Urgency.URGENT else LATE, i),
+            order=NOW if n.urgency == Urgency.URGENT else LATE,
             urgent=n.urgency == Urgency.URGENT,
         )
-        for i, n in enumerate(first)
+        for n in first
     ]
     return capped(
         items,
         total=needs.count() if len(items) == SHOWN else len(items),
         kind="need.unanswered.more",
         link=_url("needs", community),
-        order=(LATE, SHOWN),
     )
 
 
@@ -123,16 +122,15 @@ def promises_overdue(*, actor: Membership, community: Community, today: date) ->
                 "due_on": c.due_on.isoformat(),
             },
             link=_url("promise", community, c.id),
-            order=(LATE, i),
+            order=LATE,
         )
-        for i, c in enumerate(overdue[:SHOWN])
+        for c in overdue[:SHOWN]
     ]
     return capped(
         items,
         total=overdue.count() if len(items) == SHOWN else len(items),
         kind="promise.overdue.more",
         link=_url("promises", community),
-        order=(LATE, SHOWN),
     )
 
 
@@ -164,16 +162,15 @@ def rounds_waiting(*, actor: Membership, community: Community, today: date) -> l
                 kind="round.decide",
                 params=_round_params(r),
                 link=_url("round", community, r.id),
-                order=(WAITING, i),
+                order=WAITING,
             )
-            for i, r in enumerate(drafts[:SHOWN])
+            for r in drafts[:SHOWN]
         ]
         items += capped(
             first,
             total=drafts.count() if len(first) == SHOWN else len(first),
             kind="round.decide.more",
             link=_url("rounds", community),
-            order=(WAITING, SHOWN),
         )
     if policy.can(actor, "round.execute", community):
         approved = rounds.filter(status=RoundStatus.APPROVED).order_by("created_at", "id")
@@ -182,16 +179,15 @@ def rounds_waiting(*, actor: Membership, community: Community, today: date) -> l
                 kind="round.execute",
                 params=_round_params(r),
                 link=_url("round-execute", community, r.id),
-                order=(WAITING, i),
+                order=WAITING,
             )
-            for i, r in enumerate(approved[:SHOWN])
+            for r in approved[:SHOWN]
         ]
         items += capped(
             first,
             total=approved.count() if len(first) == SHOWN else len(first),
             kind="round.execute.more",
             link=_url("rounds", community),
-            order=(WAITING, SHOWN),
         )
     return items
 
@@ -213,16 +209,15 @@ def appeals_waiting(*, actor: Membership, community: Community, today: date) -> 
                 "pool": a.round.pool.name,
             },
             link=_url("round", community, a.round_id) + "#appeals",
-            order=(WAITING, i),
+            order=WAITING,
         )
-        for i, a in enumerate(first.order_by("created_at", "id")[:SHOWN])
+        for a in first.order_by("created_at", "id")[:SHOWN]
     ]
     return capped(
         items,
         total=appeals.count() if len(items) == SHOWN else len(items),
         kind="appeal.waiting.more",
         link=_url("rounds", community),
-        order=(WAITING, SHOWN),
     )
 
 
@@ -408,10 +403,8 @@ def member_home_for(
     return MemberHome(
         household_name=household.name,
         needs=need_rows,
-        more_needs=max(0, needs.count() - len(listed)) if len(listed) == OWN_SHOWN else 0,
+        more_needs=needs.count() - len(listed),
         promises=promise_rows,
-        more_promises=max(0, promises.count() - len(promise_rows))
-        if len(promise_rows) == OWN_SHOWN
-        else 0,
+        more_promises=promises.count() - len(promise_rows),
         shares=share_rows,
     )

@@ -5,8 +5,10 @@ records to communities), so the list is open: each app registers its sources in 
 `AppConfig.ready` with `register_attention`, and `attention_for` asks them all. A source is a
 function `source(*, actor, community, today) -> list[Item]` that asks the policy itself and
 returns only what this actor is to act on (the committee the rounds awaiting its decision,
-coordinators the rounds ready to carry out); it reads a fixed number of queries however many
-objects there are, showing the first few of each kind and one `more` item for the rest.
+coordinators the rounds ready to carry out), most pressing first; it reads a fixed number of
+queries however many objects there are, showing the first few of each kind and one item that
+counts the rest (`capped`). The list is sorted by each item's order (NOW, LATE, WAITING), and
+within one by the sources' order of registration and their own.
 
 An item keeps facts, not words: its sentence is made when the page is rendered, in the reader's
 language, by the function its source registered for the item's kind.
@@ -22,7 +24,7 @@ from django.utils import timezone
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Membership
 
-# Where an item stands in the list, most pressing first (the first part of Item.order).
+# Where an item stands in the list, most pressing first (Item.order).
 NOW = 10  # someone may be going without today: an urgent need nobody answered, a store too low
 LATE = 20  # a date has passed: a need's or a promise's
 WAITING = 30  # a decision or an act waits for this person: a round, an appeal, a record
@@ -43,7 +45,7 @@ class Item:
     kind: str  # "need.unanswered", "round.execute", … (a registered sentence)
     params: dict  # the facts its sentence is made of: names, amounts in units, ISO dates
     link: str  # the page where it is acted on
-    order: tuple  # (NOW, LATE or WAITING, then the source's own order): smallest first
+    order: int  # NOW, LATE or WAITING: smallest first; within one, in its source's own order
     count: int = 1  # how many things it stands for: more than one for a kind's "and N more"
     urgent: bool = field(default=False)  # drawn as urgent
 
@@ -64,11 +66,13 @@ def today_in(community: Community) -> date:
     return timezone.localdate(timezone=ZoneInfo(community.timezone))
 
 
-def capped(items: Sequence[Item], *, total: int, kind: str, link: str, order: tuple) -> list[Item]:
-    """A kind's first SHOWN items, and for the rest (`total` in all) one item that counts them."""
+def capped(items: Sequence[Item], *, total: int, kind: str, link: str) -> list[Item]:
+    """A kind's first SHOWN items, and for the rest (`total` in all) one item that counts them,
+    placed with the last one shown (the rest are no more pressing than it)."""
     shown = list(items[:SHOWN])
     if total > len(shown):
-        shown.append(Item(kind=kind, params={}, link=link, order=order, count=total - len(shown)))
+        rest = Item(kind=kind, params={}, link=link, order=shown[-1].order, count=total - SHOWN)
+        shown.append(rest)
     return shown
 
 
@@ -83,4 +87,4 @@ def attention_for(
     items: list[Item] = []
     for source in _SOURCES.values():
         items.extend(source(actor=actor, community=community, today=today))
-    return sorted(items, key=lambda item: item.order)
+    return sorted(items, key=lambda item: item.order)  # stable: each source's order kept
