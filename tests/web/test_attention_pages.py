@@ -283,3 +283,12 @@ def test_nothing_is_said_of_a_need_refused(client, village):
     response = client.post(url("need-new"), data | {"urgency": "soon"})
     assert response.status_code == 422
     assert not Need.objects.exists()
+
+
+def test_a_coordinator_s_own_household_shows_only_when_it_has_something_going(client, village):
+    v = village
+    assert '<section class="own"' not in home(client, v.alice).text  # "nothing" said once
+    need_post(
+        actor=v.alice, community=v.community, household=v.ivanovs, resource=v.grain, quantity=1
+    )
+    assert "Ivanovs: needs, promises and shares" in home(client, v.alice).text

@@ -66,7 +66,14 @@ def community_home(request, community):
     policy.require(actor, "community.view", community)
     recent = events_filtered(community=community, per_page=10, page=page_number(request))
     today = today_in(community)
+    attention = (
+        attention_for(actor=actor, community=community, today=today)
+        if policy.can(actor, "attention.view", community)
+        else None
+    )
     own = member_home_for(actor=actor, community=community, today=today)
+    if own is not None and own.empty and attention is not None:
+        own = None  # a coordinator's home is short: "nothing" is said once, of the list above
     return render(
         request,
         "web/community.html",
@@ -79,9 +86,7 @@ def community_home(request, community):
             "page": recent,
             "actions": recordable_actions(request.membership),
             "checklist": checklist_view(actor=request.membership, community=community),
-            "attention": attention_for(actor=actor, community=community, today=today)
-            if policy.can(actor, "attention.view", community)
-            else None,
+            "attention": attention,
             "own": own,
             "own_needs": [(n, STATES[n["state"]]) for n in own.needs] if own else [],
             "own_promises": [(c, STATES[c["state"]]) for c in own.promises] if own else [],
