@@ -26,6 +26,13 @@ from tests.matrix import (
 )
 
 
+def says_what_will_happen(response, w, role):
+    """The confirmation names the households' count, the amount, the store; nothing moved."""
+    assert "1 household receives 1 kg of grain from Granary" in html(response)
+    w.round_approved.refresh_from_db()
+    assert w.round_approved.status == "approved"
+
+
 def aid_web_routes() -> list[Route]:
     need = lambda name: VILLAGE | {"need_id": pk(name)}  # noqa: E731
     offer = lambda name: VILLAGE | {"offer_id": pk(name)}  # noqa: E731
@@ -337,7 +344,19 @@ def aid_web_routes() -> list[Route]:
             data=EMPTY,
             variant="empty",
         ),
-        post405("round-execute", round_("round_approved")),
+        # The confirmation: what carrying it out will do, before anything is done.
+        Route(
+            "round-execute",
+            page(allowed=coordinator),
+            kwargs=round_("round_approved"),
+            check=says_what_will_happen,
+        ),
+        Route(
+            "round-execute",
+            page(422, allowed=coordinator),
+            kwargs=round_("round"),
+            variant="not approved",
+        ),
         Route(
             "round-execute",
             page(302, allowed=coordinator),

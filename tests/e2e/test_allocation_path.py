@@ -114,9 +114,16 @@ def test_a_need_goes_through_a_round_to_a_share_with_its_reason(
     tap_and_wait(olga, olga.get_by_role("button", name="Approve"))
     expect(olga.locator(".badge")).to_have_text("approved")
 
-    # alice carries it out: the stock moves.
+    # alice carries it out, once she has read what it will do: then the stock moves.
     alice.reload()
-    tap_and_wait(alice, alice.get_by_role("button", name="Carry it out"))
+    tap_and_wait(alice, alice.get_by_role("link", name="Carry it out"))
+    expect(alice.locator(".confirm .what")).to_have_text(
+        "2 households receive 35 kg of grain from Granary; this cannot be undone, only "
+        "corrected entry by entry."
+    )
+    assert Holding.objects.get(pool=v.granary, resource=v.grain).quantity == 100_000
+    assert_fits_the_phone(alice, "the confirmation")
+    tap_and_wait(alice, alice.get_by_role("button", name="Yes, carry it out"))
     expect(alice.get_by_role("status")).to_have_text(
         "Carried out: 35 kg of grain handed out from Granary."
     )

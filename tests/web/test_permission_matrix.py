@@ -3,6 +3,8 @@
 Conventions, roles and the runner: tests/matrix.py.
 """
 
+import re
+
 from django.urls import reverse
 
 from tests.matrix import (
@@ -10,11 +12,29 @@ from tests.matrix import (
     VILLAGE,
     Route,
     everyone,
+    hidden_of,
+    html,
     logged_in,
     page,
     permission_matrix,
-    receivers_hidden_in_lists,
 )
+
+OWN_PROMISES = re.compile(r'<ul class="cards own-promises">.*?</ul>', re.S)
+
+
+def receivers_hidden_on_the_home_page(response, w, role):
+    """The movements as in every list: a plain member sees their own receipts, not another
+    household's. The one other household bob's home page names is the receiver of the promise
+    his own household is asked to give (the Sidorovs: commitment.view shows it to the giver)."""
+    assert hidden_of(response, w.to_petrovs) == set()
+    if role == "member":
+        assert hidden_of(response, w.to_sidorovs) == {"receiver_household"}
+        own = OWN_PROMISES.findall(html(response))
+        assert len(own) == 1 and "Sidorovs" in own[0]
+        assert "Sidorovs" not in OWN_PROMISES.sub("", html(response))
+    else:
+        assert hidden_of(response, w.to_sidorovs) == set()
+        assert "Sidorovs" in html(response)
 
 
 def login_stays_on_site(response, w, role):
@@ -43,7 +63,7 @@ ROUTES = [
     ),
     Route("logout", everyone(405), to_login=False),  # GET never logs out
     Route("logout", everyone(302), method="POST", to_login=False),
-    Route("community", page(), kwargs=VILLAGE, check=receivers_hidden_in_lists),
+    Route("community", page(), kwargs=VILLAGE, check=receivers_hidden_on_the_home_page),
     Route(
         "community",
         page(404, outsider=200),

@@ -11,6 +11,10 @@ class AidConfig(AppConfig):
         from pomochi.aid.sentences import register as register_sentences
 
         register_sentences()
+        # What waits for a coordinator or the committee, on the home page (web.attention).
+        from pomochi.aid.attention import register as register_attention
+
+        register_attention()
         # A reversed delivery no longer fulfils a promise nor meets a need.
         from pomochi.aid.rounds import allocation_delivery_reversed
         from pomochi.aid.services import commitment_delivery_reversed

@@ -211,6 +211,8 @@ RULES: dict[str, Rule] = {
     "community.view": _member,
     # The first-run checklist: shown to the founder, whose steps only they skip (onboarding).
     "community.setup": _founder,
+    # The home page's "needs attention" list: each item shown by its own rule (web.attention).
+    "attention.view": _coordinator_or_committee,
     "audit.view_chain": _member,
     "audit.read_payload": _reads_audit_payload,
     "household.create": _coordinator,
@@ -246,6 +248,9 @@ RULES: dict[str, Rule] = {
     "need.change": _own_household_of("household_id"),
     "need.list_all": _coordinator_or_committee,
     "need.see_all": _sees_all_needs,  # target: the community
+    # A need nobody has answered (no promise, no share in an open round) waits for those who
+    # promise from a store or open a round: on their home page's list (web.attention).
+    "need.answer": _coordinator,  # target: the community
     "offer.post": _own_household_or_coordinator,
     "offer.view": _member,
     "offer.change": _own_household_of("household_id"),

@@ -5,12 +5,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pomochi.accounts.services import signup_open
+from pomochi.aid.attention import member_home_for
+from pomochi.aid.views.common import STATES
 from pomochi.audit.selectors import audit_head
 from pomochi.communities import policy
 from pomochi.communities.selectors import memberships_of_user
 from pomochi.ledger.selectors import events_filtered, pools_with_stock
 from pomochi.ledger.views import page_number, recordable_actions, seen_events
 from pomochi.onboarding.presenters import checklist_view
+from pomochi.web.attention import attention_for, today_in
 from pomochi.web.decorators import require_membership
 
 
@@ -57,8 +60,20 @@ def home(request):
 
 @require_membership
 def community_home(request, community):
-    policy.require(request.membership, "community.view", community)
+    """The founder's checklist first; then what waits for a coordinator or the committee, and
+    what the member's own household has going; then the stores and the latest movements."""
+    actor = request.membership
+    policy.require(actor, "community.view", community)
     recent = events_filtered(community=community, per_page=10, page=page_number(request))
+    today = today_in(community)
+    attention = (
+        attention_for(actor=actor, community=community, today=today)
+        if policy.can(actor, "attention.view", community)
+        else None
+    )
+    own = member_home_for(actor=actor, community=community, today=today)
+    if own is not None and own.empty and attention is not None:
+        own = None  # a coordinator's home is short: "nothing" is said once, of the list above
     return render(
         request,
         "web/community.html",
@@ -71,5 +86,9 @@ def community_home(request, community):
             "page": recent,
             "actions": recordable_actions(request.membership),
             "checklist": checklist_view(actor=request.membership, community=community),
+            "attention": attention,
+            "own": own,
+            "own_needs": [(n, STATES[n["state"]]) for n in own.needs] if own else [],
+            "own_promises": [(c, STATES[c["state"]]) for c in own.promises] if own else [],
         },
     )

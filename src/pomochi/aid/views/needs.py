@@ -84,11 +84,18 @@ def need_new(request, community):
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(
-                request,
-                _("Your need of %(amount)s of %(resource)s is posted.")
-                % {"amount": need.resource.format(need.quantity), "resource": need.resource.name},
-            )
+            words = {
+                "amount": need.resource.format(need.quantity),
+                "resource": need.resource.name,
+                "household": need.household.name,
+            }
+            if need.household_id == actor.household_id:
+                posted = _("Your need of %(amount)s of %(resource)s is posted.") % words
+            else:  # a coordinator asking for a household, often one with nobody online
+                posted = _("The %(household)s' need for %(amount)s of %(resource)s is posted.") % (
+                    words
+                )
+            messages.success(request, posted)
             return redirect("need", slug=community.slug, need_id=need.id)
     return _form_page(
         request,

@@ -8,7 +8,8 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pomochi.aid import forms, rounds, selectors
 from pomochi.aid.explain import rule_name
@@ -295,12 +296,59 @@ def round_decide(request, community, round_id: int):
     return _round_page(request, community, round_, decide=form)
 
 
-@require_POST
+def _carry_out_sentence(round_: AllocationRound) -> tuple[str, int]:
+    """What carrying out the round will do, in words: how many households receive how much of
+    what from which store, and that it cannot be undone. With the total handed out."""
+    receiving = round_.shares.filter(revision=round_.revision, share__gt=0).aggregate(
+        households=Count("household", distinct=True), total=Sum("share")
+    )
+    total = receiving["total"] or 0
+    sentence = ngettext(
+        "%(n)d household receives %(amount)s of %(resource)s from %(pool)s; this cannot be "
+        "undone, only corrected entry by entry.",
+        "%(n)d households receive %(amount)s of %(resource)s from %(pool)s; this cannot be "
+        "undone, only corrected entry by entry.",
+        receiving["households"],
+    ) % {
+        "n": receiving["households"],
+        "amount": round_.resource.format(total),
+        "resource": round_.resource.name,
+        "pool": round_.pool.name,
+    }
+    return sentence, total
+
+
+def _not_ready(round_: AllocationRound) -> str:
+    if round_.status == RoundStatus.EXECUTED:
+        return _("This round has already been carried out.")
+    return _("The committee has not approved this round yet.")
+
+
+@require_http_methods(["GET", "POST"])
 @require_membership
 def round_execute(request, community, round_id: int):
+    """GET: the confirmation, saying what will happen; POST: carry the round out."""
     actor = request.membership
     round_ = _round(community, round_id)
     policy.require(actor, "round.execute", round_)
+    if request.method == "GET":
+        if round_.status != RoundStatus.APPROVED:
+            return _round_page(request, community, round_, action_error=_not_ready(round_))
+        sentence, total = _carry_out_sentence(round_)
+        stock = _stock(round_.pool, round_.resource)
+        view = round_view(round_, actor=actor)
+        return render(
+            request,
+            "aid/round_execute.html",
+            {
+                "community": community,
+                "round": round_,
+                "sentence": sentence,
+                "stock": round_.resource.format(stock),
+                "left": round_.resource.format(stock - total) if stock >= total else None,
+                "shares": [v.share for v in view.shares if v.share.share > 0],
+            },
+        )
     try:
         round_ = rounds.round_execute(actor=actor, round=round_)
     except DomainError as exc:
