@@ -26,6 +26,13 @@ class ThrottledPasswordResetForm(PasswordResetForm):
                 yield user
 
 
+def passwords_match(form: forms.Form, data: dict) -> dict:
+    """The password typed twice must be the same twice."""
+    if data.get("password") and data.get("password") != data.get("password_again"):
+        form.add_error("password_again", _("The two passwords differ."))
+    return data
+
+
 class AccountForm(forms.Form):
     """One's own account at /signup/: a username, an optional e-mail, the password twice."""
 
@@ -40,7 +47,4 @@ class AccountForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return data
+        return passwords_match(self, super().clean())

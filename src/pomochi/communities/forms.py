@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pomochi.accounts.forms import AccountForm, passwords_match
 from pomochi.communities.models import Household
 from pomochi.text import TextField
 
@@ -58,27 +59,8 @@ class InvitationCodeForm(forms.Form):
     code = TextField(label=_("Invitation code"), max_length=40, multiline=False)
 
 
-def _passwords_match(form: forms.Form, data: dict) -> dict:
-    if data.get("password") and data.get("password") != data.get("password_again"):
-        form.add_error("password_again", _("The two passwords differ."))
-    return data
-
-
-class SignupForm(forms.Form):
-    """One's own account, made through an invitation."""
-
-    username = TextField(label=_("Username"), max_length=150, multiline=False)
-    display_name = TextField(
-        label=_("Name as neighbours know it"), required=False, max_length=150, multiline=False
-    )
-    email = forms.EmailField(label=_("E-mail (optional: for a forgotten password)"), required=False)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
-    password_again = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput, max_length=128
-    )
-
-    def clean(self):
-        return _passwords_match(self, super().clean())
+# One's own account, made through an invitation: the same fields and checks as at /signup/.
+SignupForm = AccountForm
 
 
 class NewPasswordForm(forms.Form):
@@ -90,7 +72,7 @@ class NewPasswordForm(forms.Form):
     )
 
     def clean(self):
-        return _passwords_match(self, super().clean())
+        return passwords_match(self, super().clean())
 
 
 class HouseholdForm(forms.Form):

@@ -30,6 +30,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from pomochi.accounts.services import account_create
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Invitation, Membership
@@ -379,30 +380,12 @@ def account_create_and_accept(
 ) -> Membership:
     """Create one's own account through an invitation and join, in one act, all or nothing.
     No e-mail address is needed (a forgotten password is then reset by a password code)."""
-    from pomochi.accounts.models import User
-
     found = invitation_find(code=code)
     if found is None or found.for_membership_id is not None:
         raise _not_valid()
-    username = username.strip()  # Django's validators judge it: they refuse control characters
-    email = text_or_refuse(email, field="email", max_length=EMAIL_LENGTH, multiline=False)
-    display_name = text_or_refuse(
-        display_name, field="display_name", max_length=150, multiline=False
+    user = account_create(
+        username=username, password=password, email=email, display_name=display_name
     )
-    user = User(username=username, email=email.strip(), display_name=display_name.strip())
-    try:
-        user.full_clean(exclude=["password"])  # Django's username validators, e-mail, lengths
-    except ValidationError as e:
-        field, messages = next(iter(e.message_dict.items()))
-        raise InvalidInput(" ".join(messages), field=field) from None
-    if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(_("That username is taken; choose another."), field="username")
-    try:
-        validate_password(password, user)
-    except ValidationError as e:
-        raise InvalidInput(" ".join(e.messages), field="password") from None
-    user.set_password(password)
-    user.save()
     return invitation_accept(user=user, code=code)
 
 
