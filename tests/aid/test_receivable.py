@@ -16,7 +16,7 @@ from pomochi.aid.rounds import (
     round_execute,
     round_open,
 )
-from pomochi.aid.selectors import need_receivable, needs_receivable
+from pomochi.aid.selectors import need_receivable, needs_held, needs_receivable, nothing_held
 from pomochi.aid.services import commitment_fulfil, need_post
 from pomochi.audit.models import AuditEntry
 from pomochi.audit.verify import verify_community
@@ -104,6 +104,24 @@ def test_one_need_and_many_read_the_same_figure(needy_village):
     many = needs_receivable(need_ids=[n.pk for n in needs])
     assert many == {n.pk: need_receivable(need=n) for n in needs}
     assert many == {v.need_petrovs.pk: 22_000, v.need_orlovs.pk: 40_000, v.need_sidorovs.pk: 0}
+
+
+def test_nothing_held_lists_exactly_the_needs_whose_held_figure_is_zero(needy_village):
+    v = needy_village
+    needs = [v.need_petrovs, v.need_orlovs, v.need_sidorovs]
+    everything = Need.objects.filter(pk__in=[n.pk for n in needs])
+
+    def unheld_both_ways():
+        held = needs_held(need_ids=[n.pk for n in needs])
+        by_figure = {n.pk for n in needs if held.get(n.pk, 0) == 0}
+        return set(nothing_held(everything).values_list("pk", flat=True)), by_figure
+
+    assert unheld_both_ways() == ({n.pk for n in needs},) * 2
+    promise_petrovs_grain(v, 8_000)
+    round_ = round_over(v, [v.need_sidorovs], 5_000)
+    assert unheld_both_ways() == ({v.need_orlovs.pk},) * 2
+    round_cancel(actor=v.alice, round=round_)  # a cancelled round holds nothing any more
+    assert unheld_both_ways() == ({v.need_orlovs.pk, v.need_sidorovs.pk},) * 2
 
 
 # Rounds and promises see each other

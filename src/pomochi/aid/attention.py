@@ -58,22 +58,14 @@ def needs_unanswered(*, actor: Membership, community: Community, today: date) ->
     approved round. Urgent ones first, then by date."""
     if not policy.can(actor, "need.answer", community):
         return []
-    promised = Commitment.objects.filter(selectors.reserving(today), need_id=OuterRef("pk"))
-    allotted = AllocationShare.objects.filter(
-        need_id=OuterRef("pk"),
-        share__gt=0,
-        round__status__in=selectors.OPEN_ROUNDS,
-        revision=F("round__revision"),
-    )
-    needs = (
+    needs = selectors.nothing_held(
         Need.objects.filter(
             Q(urgency=Urgency.URGENT) | Q(needed_by__lt=today),
             community=community,
             withdrawn_at__isnull=True,
             quantity_met__lt=F("quantity"),
-        )
-        .exclude(Exists(promised))
-        .exclude(Exists(allotted))
+        ),
+        today=today,
     )
     first = needs.select_related("household", "resource").order_by(
         Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1)),
@@ -100,7 +92,7 @@ def needs_unanswered(*, actor: Membership, community: Community, today: date) ->
     ]
     return capped(
         items,
-        total=needs.count() if len(items) == SHOWN else len(items),
+        of=needs,
         kind="need.unanswered.more",
         link=_url("needs", community),
     )
@@ -128,7 +120,7 @@ def promises_overdue(*, actor: Membership, community: Community, today: date) ->
     ]
     return capped(
         items,
-        total=overdue.count() if len(items) == SHOWN else len(items),
+        of=overdue,
         kind="promise.overdue.more",
         link=_url("promises", community),
     )
@@ -168,7 +160,7 @@ def rounds_waiting(*, actor: Membership, community: Community, today: date) -> l
         ]
         items += capped(
             first,
-            total=drafts.count() if len(first) == SHOWN else len(first),
+            of=drafts,
             kind="round.decide.more",
             link=_url("rounds", community),
         )
@@ -185,7 +177,7 @@ def rounds_waiting(*, actor: Membership, community: Community, today: date) -> l
         ]
         items += capped(
             first,
-            total=approved.count() if len(first) == SHOWN else len(first),
+            of=approved,
             kind="round.execute.more",
             link=_url("rounds", community),
         )
@@ -215,7 +207,7 @@ def appeals_waiting(*, actor: Membership, community: Community, today: date) -> 
     ]
     return capped(
         items,
-        total=appeals.count() if len(items) == SHOWN else len(items),
+        of=appeals,
         kind="appeal.waiting.more",
         link=_url("rounds", community),
     )

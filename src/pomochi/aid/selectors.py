@@ -5,7 +5,19 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,6 +188,20 @@ def needs_held(*, need_ids, exclude_round: AllocationRound | None = None) -> dic
     for need_id, total in allotted:
         held[need_id] = held.get(need_id, 0) + total
     return held
+
+
+def nothing_held(needs, *, today: date | None = None):
+    """The needs among `needs` (a queryset) for which nothing is spoken for: no reserving
+    promise and no share in the current revision of an open round — the needs whose needs_held
+    is 0, as one query's conditions (the home page's list, whatever the number of needs)."""
+    promised = Commitment.objects.filter(reserving(today), need_id=OuterRef("pk"))
+    allotted = AllocationShare.objects.filter(
+        need_id=OuterRef("pk"),
+        share__gt=0,
+        round__status__in=OPEN_ROUNDS,
+        revision=F("round__revision"),
+    )
+    return needs.exclude(Exists(promised)).exclude(Exists(allotted))
 
 
 def receivable(*, asked: int, met: int, held: int) -> int:

@@ -17,7 +17,6 @@ language, by the function its source registered for the item's kind.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -63,13 +62,15 @@ def register_attention(source: Callable, *, sentences: dict[str, Sentence]) -> N
 
 def today_in(community: Community) -> date:
     """Today where the community is: needs and promises are overdue by its calendar."""
-    return timezone.localdate(timezone=ZoneInfo(community.timezone))
+    return timezone.localdate(timezone=community.zone)
 
 
-def capped(items: Sequence[Item], *, total: int, kind: str, link: str) -> list[Item]:
-    """A kind's first SHOWN items, and for the rest (`total` in all) one item that counts them,
-    placed with the last one shown (the rest are no more pressing than it)."""
+def capped(items: Sequence[Item], *, of, kind: str, link: str) -> list[Item]:
+    """A kind's first SHOWN items, and for the rest of `of` (the queryset they were read from,
+    counted only when SHOWN were read) one item that counts them, placed with the last one
+    shown (the rest are no more pressing than it)."""
     shown = list(items[:SHOWN])
+    total = of.count() if len(shown) == SHOWN else len(shown)
     if total > len(shown):
         rest = Item(kind=kind, params={}, link=link, order=shown[-1].order, count=total - SHOWN)
         shown.append(rest)
