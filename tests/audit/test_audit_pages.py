@@ -67,16 +67,18 @@ def test_it_filters_by_kind_of_entry(client, moved):
 
 
 def test_it_filters_by_date(client, moved):
-    old = AuditEntry.objects.filter(community=moved.community).order_by("seq").first()
-    today = timezone.localdate()
-    assert audit_page(client, moved.bob, since=today.isoformat()).context[
-        "page"
-    ].paginator.count == (AuditEntry.objects.filter(community=moved.community).count())
-    tomorrow = today + timedelta(days=1)
+    everything = AuditEntry.objects.filter(community=moved.community).count()
+    today = timezone.localdate(timezone=moved.community.zone)  # the page's days are its days
+    yesterday, tomorrow = today - timedelta(days=1), today + timedelta(days=1)
+
+    def shown(**dates) -> int:
+        return audit_page(client, moved.bob, **dates).context["page"].paginator.count
+
+    assert shown(since=today.isoformat(), until=today.isoformat()) == everything
+    assert shown(until=yesterday.isoformat()) == 0
     empty = audit_page(client, moved.bob, since=tomorrow.isoformat())
     assert empty.context["rows"] == []
     assert "No entries match." in empty.content.decode()
-    assert old.seq  # the chain is there; the filter just leaves nothing of it
 
 
 def test_it_refuses_a_date_range_backwards_and_shows_everything(client, moved):
@@ -113,3 +115,39 @@ def test_a_mistyped_head_is_explained_not_searched(client, moved):
     response = check(client, moved.bob, "ab" * 31)
     assert response.context["result"] is None
     assert "a head is 64 characters" in response.content.decode()
+
+
+def test_a_rewritten_record_is_told_where_the_links_break(client, moved):
+    from tests.audit.test_tampering import tamper
+
+    entries = AuditEntry.objects.filter(community=moved.community)
+    noted = entries.get(verb="event.distribute")
+    changed = entries.get(verb="event.contribute")
+    tamper(
+        "audit_auditentry",
+        "UPDATE audit_auditentry SET payload_digest = %s WHERE id = %s",
+        ["0" * 64, changed.id],
+    )
+    response = check(client, moved.bob, noted.hash)
+    result = response.context["result"]
+    assert (result.seq, result.links_hold, result.broken_at) == (noted.seq, False, changed.seq)
+    assert f"The chain is broken at entry {changed.seq}." in response.content.decode()
+
+
+def test_a_page_reads_only_the_rows_its_sentences_name(client, moved):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pomochi.communities.models import Household
+
+    Household.objects.bulk_create(  # a town's households, none named on the first page
+        Household(community=moved.community, name=f"Household {n}") for n in range(300)
+    )
+    client.force_login(moved.vera.user)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get("/c/village/audit/")
+    sentences = [s for _, s in response.context["rows"]]
+    assert "to Sidorovs" in sentences[0]
+    households = [q["sql"] for q in seen if 'FROM "communities_household"' in q["sql"]]
+    assert len(households) == 1, households  # one query for every household the page names,
+    assert " IN (" in households[0]  # by id, not the whole table

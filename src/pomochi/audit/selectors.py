@@ -1,5 +1,6 @@
 """Reading the chain: digests for every member, payloads only where the policy allows."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +58,10 @@ def chain_link(entry: AuditEntry, *, actor: Membership) -> ChainLink:
     )
 
 
-def chain_links_verify(links: list[ChainLink], *, prev_hash: str = GENESIS_HASH) -> int | None:
-    """Check a run of links from digests alone; return the first bad seq, or None if intact.
+def chain_links_verify(links: Iterable, *, prev_hash: str = GENESIS_HASH) -> int | None:
+    """Check a run of links (anything with seq, prev_hash, payload_digest and hash: ChainLinks,
+    or rows read straight from the table) from digests alone; return the first bad seq, or
+    None if intact.
 
     This is what a member without payload access can check: the hashes link up.
     """
@@ -136,22 +139,18 @@ def audit_head_check(*, actor: Membership, community: Community, head: str) -> H
     The links are checked from digests alone, which every member may read."""
     policy.require(actor, "audit.view_chain", community)
     found = AuditEntry.objects.filter(community=community, hash=head).values("seq", "at").first()
-    prev, broken, count = GENESIS_HASH, None, 0
     rows = (
         AuditEntry.objects.filter(community=community)
         .order_by("seq")
-        .values_list("seq", "prev_hash", "payload_digest", "hash")
+        .values_list("seq", "prev_hash", "payload_digest", "hash", named=True)
     )
-    for seq, prev_hash, digest_, hash_ in rows.iterator(chunk_size=5000):
-        count += 1
-        if broken is None and (prev_hash != prev or chain_hash(seq, prev, digest_) != hash_):
-            broken = seq
-        prev = hash_
+    broken = chain_links_verify(rows.iterator(chunk_size=5000))
+    head_row = audit_head(community=community)
     return HeadCheck(
         head=head,
         seq=found["seq"] if found else None,
         at=found["at"] if found else None,
-        entries=count,
+        entries=head_row.seq if head_row else 0,
         links_hold=broken is None,
         broken_at=broken,
     )

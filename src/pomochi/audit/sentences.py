@@ -9,6 +9,7 @@ words every member sees, whoever it is about.
 """
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,45 +21,52 @@ from pomochi.communities.quantities import format_quantity
 
 
 class Names:
-    """The names a page of entries refers to, loaded once per kind for the community."""
+    """The names a page of entries refers to, and only those: `entry_sentences` first lets the
+    sentences say which rows they name (`collecting`), loads those by id, one query per kind,
+    then lets them speak. A page of 50 entries never reads a town's every household."""
 
     def __init__(self, community_id: int):
         self.community_id = community_id
-        self._cache: dict[type, dict[int, object]] = {}
+        self.collecting = False
+        self._wanted: dict[type, set] = defaultdict(set)
+        self._rows: dict[type, dict] = {}
 
-    def _rows(self, model) -> dict[int, object]:
-        if model not in self._cache:
-            rows = model.objects.filter(community_id=self.community_id)
+    def _row(self, model, pk, *, by: str = "pk"):
+        if self.collecting:
+            self._wanted[(model, by)].add(pk)
+            return None
+        return self._rows.get((model, by), {}).get(pk)
+
+    def load(self) -> None:
+        for (model, by), pks in self._wanted.items():
+            rows = model.objects.filter(community_id=self.community_id, **{f"{by}__in": pks})
             if model is Membership:
                 rows = rows.select_related("user")
-            self._cache[model] = {row.id: row for row in rows}
-        return self._cache[model]
+            self._rows[(model, by)] = {getattr(row, by): row for row in rows}
+        self._wanted.clear()
+        self.collecting = False
 
     def of(self, model, pk) -> str:
-        row = self._rows(model).get(pk)
+        row = self._row(model, pk)
         return str(row) if row is not None else _("(unknown)")
 
     def member(self, pk) -> str:
         if pk is None:
             return _("The system")
-        row = self._rows(Membership).get(pk)
-        if row is None:
-            return _("(unknown)")
-        return str(row.user)
+        row = self._row(Membership, pk)
+        return str(row.user) if row is not None else _("(unknown)")
 
     def user(self, user_pk) -> str:
         """A person by their account, as a member of this community."""
-        for row in self._rows(Membership).values():
-            if row.user_id == user_pk:
-                return str(row.user)
-        return _("(unknown)")
+        row = self._row(Membership, user_pk, by="user_id")
+        return str(row.user) if row is not None else _("(unknown)")
 
     def household(self, pk) -> str:
         return self.of(Household, pk)
 
     def amount(self, resource_pk, quantity) -> str:
         """`6 h of labour`, in the resource's unit and the reader's number format."""
-        resource = self._rows(ResourceType).get(resource_pk)
+        resource = self._row(ResourceType, resource_pk)
         if resource is None or not isinstance(quantity, int):
             return _("(unknown amount)")
         return _("%(amount)s of %(resource)s") % {
@@ -109,6 +117,17 @@ def entry_sentence(*, verb: str, payload: str | None, names: Names) -> str:
     except (KeyError, TypeError, ValueError):
         return str(known.label)  # an entry written by an older pomochi: its kind at least
     return _("%(actor)s: %(what)s") % {"actor": names.member(document.get("actor")), "what": said}
+
+
+def entry_sentences(links, *, community_id: int) -> list[str]:
+    """The sentences of a page of links (ChainLinks, as the reader may see them), with the
+    names they use read in one query per kind of row."""
+    names = Names(community_id)
+    names.collecting = True
+    for link in links:
+        entry_sentence(verb=link.verb, payload=link.payload, names=names)
+    names.load()
+    return [entry_sentence(verb=link.verb, payload=link.payload, names=names) for link in links]
 
 
 def _community_create(data, names):

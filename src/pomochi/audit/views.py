@@ -1,5 +1,4 @@
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -13,14 +12,14 @@ from pomochi.audit.selectors import (
     audit_links_after,
     chain_links_verify,
 )
-from pomochi.audit.sentences import Names, entry_sentence
+from pomochi.audit.sentences import entry_sentences
 from pomochi.web.decorators import require_membership
 
 LINKS_PER_REQUEST = 2000  # what the in-browser check fetches at a time
 
 
 def _day_start(day, community) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(community.timezone))
+    return datetime.combine(day, time.min, tzinfo=community.zone)
 
 
 @require_membership
@@ -45,10 +44,7 @@ def chain(request, community):
         page=number,
         per_page=50,
     )
-    names = Names(community.id)
-    rows = [
-        (link, entry_sentence(verb=link.verb, payload=link.payload, names=names)) for link in links
-    ]
+    rows = list(zip(links, entry_sentences(links, community_id=community.id), strict=True))
     bad_seq = None
     filtered = any(criteria.get(k) for k in ("kind", "since", "until"))
     if links and not filtered:  # a run of consecutive entries: its links can be checked here
