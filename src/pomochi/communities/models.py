@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,11 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The community's clock: its days (needed by, due on, a page's dates) are days here."""
+        return ZoneInfo(self.timezone)
 
 
 class Household(models.Model):

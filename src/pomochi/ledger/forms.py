@@ -2,7 +2,6 @@
 use), quantities read in the resource's unit. The rules themselves stay in the services."""
 
 import uuid
-import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -150,7 +149,7 @@ class MovementForm(RecordForm):
                 kind__in=self.movement.resource_kinds
             )
         occurred_at = self.fields["occurred_at"]
-        occurred_at.zone = zoneinfo.ZoneInfo(self.actor.community.timezone)
+        occurred_at.zone = self.actor.community.zone
         occurred_at.help_text = _("Leave empty for now. Time zone: %(zone)s.") % {
             "zone": self.actor.community.timezone
         }
