@@ -129,6 +129,31 @@ def test_the_api_keeps_plain_amounts_whatever_the_language(big_village):
     assert (grain["quantity"], grain["amount"]) == (1_234_500, "1234.5 kg")
 
 
+def test_every_presented_object_is_plain_in_the_api_and_the_readers_on_the_page(
+    client, big_village
+):
+    """Presenters serve both doors: the same need and event, "1134.5 kg" to the API and
+    "1 134,5 kg" to a Russian page."""
+    v = big_village
+    need_post(
+        actor=v.bob,
+        community=v.community,
+        household=v.petrovs,
+        resource=v.grain,
+        quantity=1_134_500,
+        urgency="soon",
+    )
+    api = ApiClient(v.alice.user)
+    api.headers["Accept-Language"] = "ru"
+    events = api.get("/communities/village/events").json()["items"]
+    assert [e["amount"] for e in events if e["quantity"] == 1_134_500] == ["1134.5 kg"]
+    needs = api.get("/communities/village/needs").json()
+    assert [n["amount"] for n in needs] == ["1134.5 kg"]
+    client.force_login(v.alice.user)
+    page = client.get(reverse("needs", args=["village"]), **RU).content.decode()
+    assert f"1{NBSP}134,5 kg" in page
+
+
 def test_the_exports_keep_plain_amounts_whatever_the_language(big_village, tmp_path):
     with translation.override("ru"):
         call_command(

@@ -12,7 +12,6 @@ shares of other households, no appeal), not blanked in one door and sent in the 
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from django.utils import timezone
 
@@ -30,7 +29,7 @@ from pomochi.aid.models import (
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.presenters import ANY, NOT_PUBLIC, ONLY_PRIVATE
-from pomochi.communities.quantities import format_quantity_plain
+from pomochi.communities.quantities import quantity_formatter
 
 # What the audit chain's payload may carry with a value (see communities.presenters). A need, a
 # promise and an appeal are need data: their entries are always tagged with the household in
@@ -87,13 +86,6 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
 }
 
 
-def _amounts(resource, machine: bool):
-    """Amounts for people (the reader's language: "12,5 кг") or for machines ("12.5 kg")."""
-    if machine:
-        return partial(format_quantity_plain, resource=resource)
-    return resource.format
-
-
 def need_view(
     *, actor: Membership, obj: Need, today: date | None = None, machine: bool = False
 ) -> dict:
@@ -108,7 +100,7 @@ def need_view(
     """
     if not policy.can(actor, "need.view", obj):
         return {}
-    fmt = _amounts(obj.resource, machine)
+    fmt = quantity_formatter(obj.resource, machine=machine)
     view = {
         "id": obj.id,
         "household": obj.household_id,
@@ -145,7 +137,7 @@ def offer_view(
     """
     if not policy.can(actor, "offer.view", obj):
         return {}
-    fmt = _amounts(obj.resource, machine)
+    fmt = quantity_formatter(obj.resource, machine=machine)
     return {
         "id": obj.id,
         "household": obj.household_id,
@@ -181,7 +173,7 @@ def commitment_view(
     """
     if not policy.can(actor, "commitment.view", obj):
         return {}
-    fmt = _amounts(obj.resource, machine)
+    fmt = quantity_formatter(obj.resource, machine=machine)
     return {
         "id": obj.id,
         "need": obj.need_id,

@@ -167,3 +167,10 @@ def format_quantity_plain(
     point, no grouping, no trailing zeros. What the API, the exports and stored facts carry."""
     places, unit = _places_and_unit(resource, decimal_places, unit)
     return f"{_decimal(quantity, places):f} {unit}".strip()
+
+
+def quantity_formatter(resource, *, machine: bool = False):
+    """The formatter of one door: for people (format_quantity) or, machine=True, for the API
+    and the exports (format_quantity_plain), bound to the resource. Presenters serve both."""
+    chosen = format_quantity_plain if machine else format_quantity
+    return lambda quantity: chosen(quantity, resource=resource)

@@ -4,7 +4,7 @@ both exports (CSV and JSON-LD) are made from `event_view` alone."""
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.presenters import ANY, NOT_PUBLIC
-from pomochi.communities.quantities import format_quantity, format_quantity_plain
+from pomochi.communities.quantities import quantity_formatter
 from pomochi.ledger.models import Event
 from pomochi.ledger.selectors import hidden_households, receivers_public
 
@@ -66,9 +66,7 @@ def event_view(
         "unit": resource.unit,
         "quantity": obj.quantity,
         # for people in the reader's language ("12,5 кг"), for machines always "12.5 kg"
-        "amount": (format_quantity_plain if machine else format_quantity)(
-            obj.quantity, resource=resource
-        ),
+        "amount": quantity_formatter(resource, machine=machine)(obj.quantity),
         "provider_pool": obj.provider_pool_id,
         "provider_pool_name": obj.provider_pool.name if obj.provider_pool_id else None,
         "receiver_pool": obj.receiver_pool_id,
