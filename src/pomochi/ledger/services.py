@@ -5,7 +5,6 @@ changed by a conditional relative update, the event row, its audit entry and, wh
 gave an idempotency key, the record that makes a retry return the first result.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pomochi.audit.chain import canonical_json, iso
+from pomochi.audit.chain import canonical_json, digest, iso
 from pomochi.audit.services import audit_append, audit_append_alike
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
@@ -511,7 +510,7 @@ def events_distribute_batch(
 
 
 def _fingerprint(values: dict) -> str:
-    return hashlib.sha256(canonical_json(values).encode()).hexdigest()
+    return digest(canonical_json(values))
 
 
 @transaction.atomic

@@ -4,15 +4,13 @@ Each function is one transaction: the rule first, then validation, then the chan
 audit entries.
 """
 
-import hashlib
-import json
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils import timezone as clock
 from django.utils.translation import gettext as _
 
+from pomochi.audit.chain import canonical_json, digest
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
 from pomochi.communities.models import Community, CommunityKind, Membership, ResourceType
@@ -97,15 +95,11 @@ def community_establish(
     return community
 
 
-def _fingerprint(request: dict) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
-
-
 def _claim(*, user, key: str, request: dict) -> Community | None:
     """Claim the key for this request (None: go on and found), or the community a first
     request with this key and these fields made. A racing request with the same key waits
     on the unique row until the first commits, then replays it."""
-    fingerprint = _fingerprint(request)
+    fingerprint = digest(canonical_json(request))  # as the ledger fingerprints its requests
     try:
         with transaction.atomic():
             FoundingRequest.objects.create(
