@@ -6,16 +6,10 @@ database (a SQLite file, or PostgreSQL), as app servers would be. It loads what 
 service calls start together.
 """
 
-import json
-import os
-import select
 import subprocess
 import sys
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from pomochi.aid.models import AllocationRound, Need, RoundStatus
 from pomochi.aid.rounds import round_decide, round_open
@@ -26,6 +20,7 @@ from pomochi.ledger.models import Event, Holding
 from pomochi.ledger.services import event_contribute
 from pomochi.notify.models import Notification
 from tests.conftest import build_village
+from tests.races import child_env, race
 
 pytestmark = pytest.mark.slow
 
@@ -57,60 +52,6 @@ except DomainError as error:
               "message": str(error)}
 print(json.dumps(result))
 """
-
-
-def url_of_the_test_database() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host = db["HOST"] or "localhost"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def child_env() -> dict:
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "pomochi.settings",
-        "DATABASE_URL": url_of_the_test_database(),
-    }
-
-
-def race(jobs: list[dict]) -> list[dict]:
-    """One process per job, released together; what each one got, in the order of the jobs."""
-    racers = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, json.dumps(job)],
-            env=child_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for job in jobs
-    ]
-    try:
-        for racer in racers:
-            readable, _, _ = select.select([racer.stdout], [], [], 60)
-            assert readable, "a racer never got ready"
-            if racer.stdout.readline().strip() != "ready":
-                racer.wait(timeout=60)
-                pytest.fail(f"a racer failed before the start: {racer.stderr.read()}")
-        for racer in racers:
-            racer.stdin.write("go\n")
-            racer.stdin.flush()
-        results = []
-        for racer in racers:
-            out, err = racer.communicate(timeout=60)
-            assert racer.returncode == 0, err
-            results.append(json.loads(out))
-        return results
-    finally:
-        for racer in racers:
-            if racer.poll() is None:
-                racer.kill()
-                racer.wait()
 
 
 def execute(actor, round_) -> dict:
@@ -181,7 +122,7 @@ def test_two_rounds_that_both_allot_one_need_carried_out_at_once_never_over_meet
     first, second = approved_round(v, 40_000), approved_round(v, 40_000)
     second.shares.filter(need=v.need_sidorovs).update(share=10_000, asked=10_000)
     head = AuditHead.objects.get(community=v.community).seq
-    results = race([execute(v.alice, first), execute(v.olga, second)])
+    results = race(RACER, [execute(v.alice, first), execute(v.olga, second)])
     assert [(r["ok"], r["error"], r["message"]) for r in results] == [
         (
             False,
@@ -200,7 +141,7 @@ def test_two_rounds_that_both_allot_one_need_carried_out_at_once_never_over_meet
 def test_two_coordinators_carry_out_the_same_round_once(needy_village):
     v = needy_village
     round_ = approved_round(v, 60_000)
-    results = race([execute(v.alice, round_), execute(v.olga, round_)])
+    results = race(RACER, [execute(v.alice, round_), execute(v.olga, round_)])
     winners = [r for r in results if r["ok"]]
     losers = [r for r in results if not r["ok"]]
     assert len(winners) == 1, results
@@ -234,7 +175,7 @@ def test_of_two_rounds_that_together_exceed_the_stock_one_is_refused_whole(needy
     # The second shares only what the first leaves the needs: 5, 0 and 55 kg.
     assert given_by_shares(second) == {v.petrovs.id: 5_000, v.orlovs.id: 55_000}
     head = AuditHead.objects.get(community=v.community).seq
-    results = race([execute(v.alice, first), execute(v.olga, second)])
+    results = race(RACER, [execute(v.alice, first), execute(v.olga, second)])
     winners = [r for r in results if r["ok"]]
     losers = [r for r in results if not r["ok"]]
     assert len(winners) == 1 and len(losers) == 1, results

@@ -5,21 +5,16 @@ needs, says it is ready and blocks on its stdin; the parent writes "go" to all o
 all are ready, so the service calls themselves start together.
 """
 
-import json
-import os
-import select
 import subprocess
 import sys
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from pomochi.audit.verify import verify_community
 from pomochi.ledger.models import Event, Holding, IdempotencyRecord
 from pomochi.ledger.services import event_contribute, event_distribute
 from tests.conftest import build_village
+from tests.races import child_env, race
 
 pytestmark = pytest.mark.slow
 
@@ -68,62 +63,6 @@ print(json.dumps(result))
 """
 
 
-def url_of_the_test_database() -> str:
-    """The URL of the database this test uses (the test database, not the main one)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host = db["HOST"] or "localhost"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def child_env() -> dict:
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "pomochi.settings",
-        "DATABASE_URL": url_of_the_test_database(),
-    }
-
-
-def race(jobs: list[dict]) -> list[dict]:
-    """Start one process per job, release them together, and return what each one got."""
-    racers = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, json.dumps(job)],
-            env=child_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for job in jobs
-    ]
-    try:
-        for racer in racers:
-            readable, _, _ = select.select([racer.stdout], [], [], 60)
-            assert readable, "a racer never got ready"
-            if racer.stdout.readline().strip() != "ready":
-                racer.wait(timeout=60)
-                pytest.fail(f"a racer failed before the start: {racer.stderr.read()}")
-        # Everyone is blocked reading stdin: these writes take microseconds.
-        for racer in racers:
-            racer.stdin.write("go\n")
-            racer.stdin.flush()
-        results = []
-        for racer in racers:
-            out, err = racer.communicate(timeout=60)
-            assert racer.returncode == 0, err
-            results.append(json.loads(out))
-        return results
-    finally:
-        for racer in racers:
-            if racer.poll() is None:
-                racer.kill()
-                racer.wait()
-
-
 def verify_audit_in_another_process() -> str:
     done = subprocess.run(
         [sys.executable, "-m", "pomochi.cli", "verify_audit"],
@@ -165,6 +104,7 @@ def stock(v) -> int:
 def test_only_one_racer_gets_the_last_grain(two_kg_village):
     v = two_kg_village
     results = race(
+        RACER,
         [
             distribution(v.alice, v.granary, v.petrovs, v.grain, 2_000),
             distribution(v.olga, v.granary, v.sidorovs, v.grain, 2_000),
@@ -195,7 +135,7 @@ def test_only_one_racer_gets_the_last_grain(two_kg_village):
 def test_racing_retries_of_one_request_are_recorded_once(two_kg_village):
     v = two_kg_village
     same = distribution(v.alice, v.granary, v.petrovs, v.grain, 1_500, key="ration-7")
-    results = race([same, same])
+    results = race(RACER, [same, same])
     assert results[0]["ok"] and results[1]["ok"], results
     assert results[0]["event"] == results[1]["event"]
     assert list(Event.objects.filter(action="distribute").values_list("id", flat=True)) == [
@@ -215,7 +155,7 @@ def test_only_one_of_two_racing_reversals_goes_through(two_kg_village):
         actor=v.alice, pool=v.granary, household=v.petrovs, resource=v.grain, quantity=2_000
     )
     undo = {"action": "reverse", "event": mistake.id}
-    results = race([undo | {"actor": v.alice.id}, undo | {"actor": v.olga.id}])
+    results = race(RACER, [undo | {"actor": v.alice.id}, undo | {"actor": v.olga.id}])
     winners = [r for r in results if r["ok"]]
     losers = [r for r in results if not r["ok"]]
     assert len(winners) == 1

@@ -1,18 +1,13 @@
 """Two app servers receive the same founding at once (a retried request, or a double tap): one
 community is made, and both answer with it. Real processes, as in tests/ledger/test_races.py."""
 
-import json
-import select
-import subprocess
-import sys
-
 import pytest
 
 from pomochi.audit.verify import verify_community
 from pomochi.communities.models import Community
 from pomochi.onboarding.models import FoundingRequest
 from tests.conftest import make_user
-from tests.ledger.test_races import child_env
+from tests.races import race
 
 pytestmark = pytest.mark.slow
 
@@ -44,46 +39,13 @@ print(json.dumps(result))
 """
 
 
-def race(jobs: list[dict]) -> list[dict]:
-    racers = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, json.dumps(job)],
-            env=child_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for job in jobs
-    ]
-    try:
-        for racer in racers:
-            readable, _, _ = select.select([racer.stdout], [], [], 60)
-            assert readable, "a racer never got ready"
-            assert racer.stdout.readline().strip() == "ready", racer.stderr.read()
-        for racer in racers:
-            racer.stdin.write("go\n")
-            racer.stdin.flush()
-        results = []
-        for racer in racers:
-            out, err = racer.communicate(timeout=60)
-            assert racer.returncode == 0, err
-            results.append(json.loads(out))
-        return results
-    finally:
-        for racer in racers:
-            if racer.poll() is None:
-                racer.kill()
-                racer.wait()
-
-
 FIELDS = {"name": "Upper", "slug": "upper", "starter": "village"}
 
 
 def test_racing_retries_of_one_founding_make_one_community(transactional_db):
     zoya = make_user("zoya")
     same = {"user": zoya.id, "fields": FIELDS | {"idempotency_key": "found-upper"}}
-    results = race([same, same])
+    results = race(RACER, [same, same])
     assert results[0]["ok"] and results[1]["ok"], results
     assert results[0]["community"] == results[1]["community"]
     community = Community.objects.get()
@@ -94,7 +56,7 @@ def test_racing_retries_of_one_founding_make_one_community(transactional_db):
 
 def test_racing_foundings_of_one_slug_without_a_key_make_one(transactional_db):
     jobs = [{"user": make_user(name).id, "fields": FIELDS} for name in ("zoya", "yakov")]
-    results = race(jobs)
+    results = race(RACER, jobs)
     assert sorted(r["ok"] for r in results) == [False, True], results
     refused = next(r for r in results if not r["ok"])
     assert refused["error"] == "Conflict" and "already exists" in refused["message"], refused
