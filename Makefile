@@ -38,14 +38,15 @@ stop:
 test: setup e2e-deps bench-deps
 	$(BIN)/python -m pytest
 
-# Debian's chromium for the Playwright browser tests; installed only when missing and root.
+# Debian's chromium for the Playwright browser tests, and GNU gettext for the test that every
+# string in the code is in the Russian catalogue; installed only when missing and root.
 e2e-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && command -v xgettext >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
-	else echo "WARNING: /usr/bin/chromium is missing and we are not root: browser tests will be skipped"; fi
+		echo "installing Debian's chromium and gettext for the tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null) \
+		|| echo "WARNING: could not install chromium or gettext; their tests will be skipped"; \
+	else echo "WARNING: chromium or gettext is missing and we are not root: their tests will be skipped"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
