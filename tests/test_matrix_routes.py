@@ -73,6 +73,10 @@ def _excluded(name: str, pattern: URLPattern) -> bool:
     # tests/api/test_permission_matrix.py::test_the_openapi_document_is_served.
     if name in {"api-v1:openapi-json", "api-v1:openapi-view"}:
         return True
+    # Every path under /api/ no endpoint serves: the same JSON 404 for everyone
+    # (test_an_unknown_api_path_answers_the_apis_404).
+    if name == "api-unknown":
+        return True
     # Static files (only when something serves them through Django): no data, no permissions.
     module = getattr(pattern.callback, "__module__", "") or ""
     return module.startswith(("django.contrib.staticfiles", "django.views.static"))
@@ -124,6 +128,13 @@ def test_the_admin_shows_events_to_a_superuser_read_only(world, client):
     assert client.get(reverse("admin:ledger_event_add")).status_code == 403
     delete_url = reverse("admin:ledger_event_delete", args=[w.to_sidorovs.id])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/api/v2/communities", "/api/"])
+def test_an_unknown_api_path_answers_the_apis_404(db, client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"message": "There is no such endpoint.", "fields": {}}
 
 
 def test_set_language_works_for_anonymous(db, client):

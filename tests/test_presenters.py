@@ -15,8 +15,17 @@ from django.test import Client
 from django.utils import timezone
 from ninja.renderers import NinjaJSONEncoder
 
-from pomochi.aid.api import CommitmentOut, NeedOut, OfferOut, commitment_out, need_out, offer_out
-from pomochi.aid.presenters import commitment_view, need_view, offer_view
+from pomochi.aid.api import (
+    CommitmentOut,
+    MatchOut,
+    NeedOut,
+    OfferOut,
+    commitment_out,
+    need_out,
+    offer_out,
+)
+from pomochi.aid.presenters import commitment_view, match_view, need_view, offer_view
+from pomochi.aid.selectors import matches_for_need
 from pomochi.aid.services import commitment_make, need_post, offer_post
 from pomochi.communities.api import HouseholdOut, household_out
 from pomochi.communities.models import Membership
@@ -390,3 +399,34 @@ def test_the_pages_render_the_presented_objects(world, role):
 
 def _model_of(w, key):
     return {"need": fresh(w, "need"), "c": fresh(w, "promise"), "event": fresh(w, "event")}[key]
+
+
+MATCH = {
+    "source", "offer", "household", "pool", "name", "skill",
+    "available", "available_amount", "covers", "covers_amount", "reason",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_needs_matches_are_one_view_on_the_page_and_in_the_api(world, role):
+    """Who may see the need sees its matches (the granary's grain here), the page and the API
+    alike; the API's amounts are for machines ("2 kg" → "2 kg" plain, never localised)."""
+    who, need = actor(world, role), fresh(world, "need")
+    matches = matches_for_need(need=need)
+    assert [m.holding.pool_id for m in matches] == [world.granary.id]
+    views = [match_view(actor=who, need=need, obj=m) for m in matches]
+    assert all(set(v) == (MATCH if role in SIDOROVS_AND_COORDINATION else set()) for v in views)
+    response = ApiClient(who.user).get(f"/communities/village/needs/{need.id}/matches")
+    page = _client(who).get(f"/c/village/needs/{need.id}/")
+    if role not in SIDOROVS_AND_COORDINATION:
+        assert response.status_code == 404 and page.status_code in (403, 404)
+        return
+    machine = [match_view(actor=who, need=need, obj=m, machine=True) for m in matches]
+    assert response.json() == [as_json(MatchOut(**v)) for v in machine]
+    assert [v for v, _form in page.context["matches"]] == views
+
+
+def _client(who) -> Client:
+    client = Client()
+    client.force_login(who.user)
+    return client

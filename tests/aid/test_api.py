@@ -4,13 +4,14 @@ The needy village (tests/aid/conftest.py): 100 kg of grain in the granary; open 
 Petrovs (bob's household) 30 kg, the Sidorovs 10 kg (urgent) and the Orlovs (olga's) 80 kg.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from pomochi.aid.models import AllocationShare, Commitment, Need
-from pomochi.aid.services import need_post, offer_post
+from pomochi.aid.services import commitment_make, need_post, offer_post
 from pomochi.audit.models import AuditHead
 from pomochi.audit.verify import verify_community
 from pomochi.ledger.models import Event, Holding
@@ -108,9 +109,9 @@ def test_a_plain_member_sees_only_their_households_needs(needy_village):
     assert [(n["household_name"], n["amount"]) for n in response.json()] == [("Petrovs", "30 kg")]
     assert b"Sidorovs" not in response.content and b"Orlovs" not in response.content
     refused = api(v.bob).get(f"{V}/needs/{v.need_sidorovs.id}")
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # as if it did not exist
     assert b"Sidorovs" not in refused.content and b"10 kg" not in refused.content
-    assert api(v.bob).get(f"{V}/needs/{v.need_sidorovs.id}/matches").status_code == 403
+    assert api(v.bob).get(f"{V}/needs/{v.need_sidorovs.id}/matches").status_code == 404
     own = api(v.bob).get(f"{V}/needs/{v.need_petrovs.id}").json()
     assert (own["urgency"], own["state"]) == ("soon", "open")
 
@@ -173,7 +174,7 @@ def test_a_member_cannot_edit_another_households_need(needy_village):
         content_type="application/json",
         headers=client.headers,
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     v.need_sidorovs.refresh_from_db()
     assert v.need_sidorovs.quantity == 10_000
 
@@ -194,7 +195,7 @@ def test_a_withdrawn_need_leaves_the_list_and_stays_withdrawn(needy_village):
         headers=client.headers,
     )
     assert edit.status_code == 409
-    assert client.post(f"{V}/needs/{v.need_sidorovs.id}/withdraw", {}).status_code == 403
+    assert client.post(f"{V}/needs/{v.need_sidorovs.id}/withdraw", {}).status_code == 404
 
 
 def test_matches_come_best_first_with_their_reasons(needy_village):
@@ -211,6 +212,7 @@ def test_matches_come_best_first_with_their_reasons(needy_village):
             "household": None,
             "pool": v.granary.id,
             "name": "Granary",
+            "skill": "",
             "available": 100_000,
             "available_amount": "100 kg",
             "covers": 30_000,
@@ -223,6 +225,7 @@ def test_matches_come_best_first_with_their_reasons(needy_village):
             "household": v.ivanovs.id,
             "pool": None,
             "name": "Ivanovs",
+            "skill": "",
             "available": 5_000,
             "available_amount": "5 kg",
             "covers": 5_000,
@@ -801,3 +804,52 @@ def test_the_openapi_document_lists_the_aid_endpoints(db):
         "/api/v1/communities/{slug}/rounds/{round_id}/execution",
         "/api/v1/communities/{slug}/appeals/{appeal_id}/decision",
     } <= set(paths)
+
+
+def test_a_hidden_need_or_promise_reads_exactly_as_one_that_does_not_exist(needy_village, client):
+    """Page and API alike: a 403 for the Sidorovs' need would tell bob it exists (and the ids,
+    counted, how often others ask for help)."""
+    v = needy_village
+    promise = commitment_make(
+        actor=v.alice,
+        community=v.community,
+        receiver=v.sidorovs,
+        giver_pool=v.granary,
+        resource=v.grain,
+        quantity=1_000,
+        due_on=timezone.localdate() + timedelta(days=3),
+        need=v.need_sidorovs,
+    )
+    missing = 10**6
+    bob = api(v.bob)
+    for method, path in (
+        ("get", "needs/{}"),
+        ("get", "needs/{}/matches"),
+        ("post", "needs/{}/withdraw"),
+    ):
+        send = getattr(bob, method)
+        args = () if method == "get" else ({},)
+        hidden = send(f"{V}/{path.format(v.need_sidorovs.id)}", *args)
+        absent = send(f"{V}/{path.format(missing)}", *args)
+        assert (
+            (hidden.status_code, hidden.json())
+            == (absent.status_code, absent.json())
+            == (
+                404,
+                absent.json(),
+            )
+        )
+    client.force_login(v.bob.user)
+    for name, pk in (("needs", v.need_sidorovs.id), ("promises", promise.id)):
+        hidden, absent = (client.get(f"/c/village/{name}/{n}/") for n in (pk, missing))
+        assert hidden.status_code == absent.status_code == 404
+        # The page names its own address (the language switch returns to it); nothing else differs.
+        here = lambda n, name=name: f"/c/village/{name}/{n}/".encode()  # noqa: E731
+        assert _unsalted(hidden.content).replace(here(pk), here("N")) == _unsalted(
+            absent.content
+        ).replace(here(missing), here("N"))
+
+
+def _unsalted(page: bytes) -> bytes:
+    """A page without what differs on every response (the CSRF token, a nonce)."""
+    return re.sub(rb'"[A-Za-z0-9+/=_-]{32,}"', b'""', page)

@@ -94,12 +94,12 @@ def aid_web_routes() -> list[Route]:
             check=form_errors,
         ),
         Route("need", page(), kwargs=need("need_petrovs"), variant="bob's own"),
-        Route("need", page(member=403), kwargs=need("need_sidorovs"), variant="another's"),
+        Route("need", page(member=404), kwargs=need("need_sidorovs"), variant="another's"),
         Route("need", page(404), kwargs=need("hamlet_need"), variant="another community's"),
         Route("need-edit", page(committee=403), kwargs=need("need_petrovs")),
         Route(
             "need-edit",
-            page(member=403, committee=403),
+            page(member=404, committee=403),
             kwargs=need("need_sidorovs"),
             variant="another's",
         ),
@@ -121,7 +121,7 @@ def aid_web_routes() -> list[Route]:
         ),
         Route(
             "need-edit",
-            page(422, member=403, committee=403),
+            page(422, member=404, committee=403),
             kwargs=need("need_sidorovs"),
             method="POST",
             data={"quantity": "3", "urgency": "urgent"},
@@ -134,7 +134,7 @@ def aid_web_routes() -> list[Route]:
         ),
         Route(
             "need-withdraw",
-            page(302, member=403, committee=403),
+            page(302, member=404, committee=403),
             kwargs=need("need_sidorovs"),
             method="POST",
             variant="another's",
@@ -225,7 +225,7 @@ def aid_web_routes() -> list[Route]:
         Route("promise", page(), kwargs=promise("promise_petrovs"), variant="to bob"),
         Route(
             "promise",
-            page(member=403),
+            page(member=404),
             kwargs=promise("promise_sidorovs"),
             variant="to another household",
         ),
@@ -598,7 +598,7 @@ def aid_api_routes() -> list[Route]:
         ),
         act("post_need", empty, variant="empty"),
         act("get_need", api(), need("need_petrovs"), method="GET", variant="bob's own"),
-        act("get_need", api(member=403), need("need_sidorovs"), method="GET", variant="another's"),
+        act("get_need", api(member=404), need("need_sidorovs"), method="GET", variant="another's"),
         act("get_need", api(404), need("hamlet_need"), method="GET", variant="another community's"),
         act(
             "edit_need",
@@ -610,7 +610,7 @@ def aid_api_routes() -> list[Route]:
         ),
         act(
             "edit_need",
-            api(409, member=403, committee=403),
+            api(409, member=404, committee=403),
             need("need_sidorovs"),
             body={"quantity": "3"},
             method="PATCH",
@@ -627,7 +627,7 @@ def aid_api_routes() -> list[Route]:
         act("withdraw_need", api(committee=403), need("need_petrovs"), variant="bob's own"),
         act(
             "withdraw_need",
-            api(member=403, committee=403),
+            api(member=404, committee=403),
             need("need_sidorovs"),
             variant="another's",
         ),
@@ -635,7 +635,7 @@ def aid_api_routes() -> list[Route]:
         act("list_matches", api(), need("need_petrovs"), method="GET", variant="bob's own"),
         act(
             "list_matches",
-            api(member=403),
+            api(member=404),
             need("need_sidorovs"),
             method="GET",
             variant="another's",

@@ -2,10 +2,8 @@
 the web. Quantities in bodies are decimal text in the resource's unit, as in the ledger's API."""
 
 from datetime import date, datetime
-from functools import partial
 from typing import Annotated, Literal
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +32,7 @@ from pomochi.aid.models import (
 from pomochi.aid.presenters import (
     RoundView,
     commitment_view,
+    match_view,
     need_view,
     offer_view,
     round_view,
@@ -146,7 +145,7 @@ def _need(community, membership, need_id: int) -> Need:
     need = get_in_community(
         Need.objects.select_related("household", "resource"), community, need_id
     )
-    policy.require(membership, "need.view", need)
+    policy.require_visible(membership, "need.view", need)
     return need
 
 
@@ -210,11 +209,14 @@ def withdraw_need(request, slug: str, need_id: int):
 
 
 class MatchOut(Schema):
+    """A way to meet a need as aid.presenters.match_view shows it."""
+
     source: str  # "offer" or "pool"
     offer: int | None
     household: int | None
     pool: int | None
     name: str
+    skill: str
     available: int
     available_amount: str
     covers: int
@@ -227,20 +229,8 @@ def list_matches(request, slug: str, need_id: int):
     """Offers and pool stock that can meet the need, best first, each with its reason."""
     community, membership = caller(request, slug)
     need = _need(community, membership, need_id)
-    fmt = partial(format_quantity_plain, resource=need.resource)  # for machines
     return [
-        MatchOut(
-            source="offer" if m.offer else "pool",
-            offer=m.offer.id if m.offer else None,
-            household=m.offer.household_id if m.offer else None,
-            pool=m.holding.pool_id if m.holding else None,
-            name=str(m.source),
-            available=m.available,
-            available_amount=fmt(m.available),
-            covers=m.covers,
-            covers_amount=fmt(m.covers),
-            reason=m.reason,
-        )
+        MatchOut(**match_view(actor=membership, need=need, obj=m, machine=True))
         for m in matches_for_need(need=need)
     ]
 
@@ -392,8 +382,7 @@ def _commitment(community, membership, commitment_id: int) -> Commitment:
         community,
         commitment_id,
     )
-    if not policy.can(membership, "commitment.view", commitment):
-        raise Http404
+    policy.require_visible(membership, "commitment.view", commitment)
     return commitment
 
 

@@ -26,6 +26,7 @@ from pomochi.aid.models import (
     Offer,
     RoundDecision,
 )
+from pomochi.aid.selectors import Match
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.presenters import ANY, NOT_PUBLIC, ONLY_PRIVATE
@@ -156,6 +157,32 @@ def offer_view(
         "state": obj.state(today or timezone.localdate()),
         "created_at": obj.created_at,
         "withdrawn_at": obj.withdrawn_at,
+    }
+
+
+def match_view(*, actor: Membership, need: Need, obj: Match, machine: bool = False) -> dict:
+    """One way to meet a need (an offer, or a store's stock), as whoever may see the need sees
+    it; {} for anyone else. Offers and stock are every member's to see, so nothing is withheld
+    beyond the need itself.
+
+    Fields: source ("offer" or "pool"), offer, household, pool, name, skill, available,
+    available_amount, covers, covers_amount, reason.
+    """
+    if not policy.can(actor, "need.view", need):
+        return {}
+    fmt = quantity_formatter(need.resource, machine=machine)
+    return {
+        "source": "offer" if obj.offer else "pool",
+        "offer": obj.offer.id if obj.offer else None,
+        "household": obj.offer.household_id if obj.offer else None,
+        "pool": obj.holding.pool_id if obj.holding else None,
+        "name": str(obj.source),
+        "skill": obj.offer.skill if obj.offer else "",
+        "available": obj.available,
+        "available_amount": fmt(obj.available),
+        "covers": obj.covers,
+        "covers_amount": fmt(obj.covers),
+        "reason": obj.reason,
     }
 
 

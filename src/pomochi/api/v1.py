@@ -30,6 +30,12 @@ def error(request, status: int, message: str, fields: dict | None = None):
     return api.create_response(request, {"message": message, "fields": fields or {}}, status=status)
 
 
+def unknown_path(request, rest: str = ""):
+    """A path under /api/ that no endpoint serves answers the API's 404, not Django's HTML page
+    (a client parsing JSON would otherwise fail on a typo in its own URL)."""
+    return error(request, 404, _("There is no such endpoint."))
+
+
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, Conflict) else 422

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pomochi.communities.models import Community, Membership
@@ -318,6 +319,14 @@ def allowed_among(actor: Membership | None, permission: str, targets) -> list:
 def require(actor: Membership | None, permission: str, target) -> None:
     if not can(actor, permission, target):
         raise NotAllowed(_("You are not allowed to do this here."))
+
+
+def require_visible(actor: Membership | None, permission: str, target) -> None:
+    """For an object whose very existence is private (a need, a promise): one the actor may not
+    see answers 404, as one that does not exist, on every page and endpoint. A 403 would tell a
+    member that another household asked for something, and the ids would count how often."""
+    if not can(actor, permission, target):
+        raise Http404
 
 
 # Founding comes before any membership, so it is a rule about a person, not a RULES entry: the

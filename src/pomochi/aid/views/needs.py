@@ -16,7 +16,7 @@ from pomochi.aid.models import (
     Need,
     Offer,
 )
-from pomochi.aid.presenters import commitment_view, need_view
+from pomochi.aid.presenters import commitment_view, match_view, need_view
 from pomochi.aid.services import Proposal
 from pomochi.aid.views.common import (
     STATES,
@@ -110,10 +110,13 @@ def need_new(request, community):
     )
 
 
-def _need(community, need_id: int) -> Need:
-    return get_object_or_404(
+def _need(request, community, need_id: int) -> Need:
+    """The need in the path; one this member may not see is not found (policy.require_visible)."""
+    need = get_object_or_404(
         Need.objects.select_related("household", "resource"), community=community, pk=need_id
     )
+    policy.require_visible(request.membership, "need.view", need)
+    return need
 
 
 def _match_key(match) -> str:
@@ -173,7 +176,7 @@ def _need_page(request, community, need, *, bound=None, bound_key=None, error=""
             if _may_promise(actor, need, giver, None if match.offer else match.holding.pool):
                 key = _match_key(match)
                 form = bound if key == bound_key else _promise_form(actor, need, match, unpromised)
-            matches.append((match, form))
+            matches.append((match_view(actor=actor, need=need, obj=match), form))
     can_change = policy.can(actor, "need.change", need) and state != "withdrawn"
     # Only the promises this member may see: a promise says who gives to whom.
     shown = [v for c in promises if (v := commitment_view(actor=actor, obj=c, today=today))]
@@ -197,15 +200,14 @@ def _need_page(request, community, need, *, bound=None, bound_key=None, error=""
 
 @require_membership
 def need_detail(request, community, need_id: int):
-    need = _need(community, need_id)
-    policy.require(request.membership, "need.view", need)
+    need = _need(request, community, need_id)
     return _need_page(request, community, need)
 
 
 @require_membership
 def need_edit(request, community, need_id: int):
     actor = request.membership
-    need = _need(community, need_id)
+    need = _need(request, community, need_id)
     policy.require(actor, "need.change", need)
     form = forms.NeedEditForm(
         request.POST or None,
@@ -247,7 +249,7 @@ def need_edit(request, community, need_id: int):
 @require_POST
 @require_membership
 def need_withdraw(request, community, need_id: int):
-    need = _need(community, need_id)
+    need = _need(request, community, need_id)
     policy.require(request.membership, "need.change", need)
     services.need_withdraw(actor=request.membership, need=need)
     messages.success(request, _("The need is withdrawn."))
@@ -259,8 +261,7 @@ def need_withdraw(request, community, need_id: int):
 def need_promise(request, community, need_id: int):
     """Turn one of the need's matches (an offer, or a pool's stock) into a promise."""
     actor = request.membership
-    need = _need(community, need_id)
-    policy.require(actor, "need.view", need)
+    need = _need(request, community, need_id)
     offer = pool = None
     if offer_id := request.POST.get("offer"):
         offer = get_object_or_404(Offer, community=community, pk=_int_or_404(offer_id))

@@ -44,14 +44,17 @@ def promise_list(request, community):
     )
 
 
-def _commitment(community, commitment_id: int) -> Commitment:
-    return get_object_or_404(
+def _commitment(request, community, commitment_id: int) -> Commitment:
+    """The promise in the path; one this member may not see is not found, as in the API."""
+    commitment = get_object_or_404(
         Commitment.objects.select_related(
             "giver_household", "giver_pool", "receiver_household", "resource", "need", "fate_by"
         ),
         community=community,
         pk=commitment_id,
     )
+    policy.require_visible(request.membership, "commitment.view", commitment)
+    return commitment
 
 
 def _promise_page(request, community, commitment, *, fulfil=None, fail=None, decline=None):
@@ -93,8 +96,7 @@ def _promise_page(request, community, commitment, *, fulfil=None, fail=None, dec
 
 @require_membership
 def promise_detail(request, community, commitment_id: int):
-    commitment = _commitment(community, commitment_id)
-    policy.require(request.membership, "commitment.view", commitment)
+    commitment = _commitment(request, community, commitment_id)
     return _promise_page(request, community, commitment)
 
 
@@ -102,7 +104,7 @@ def promise_detail(request, community, commitment_id: int):
 @require_membership
 def promise_fulfil(request, community, commitment_id: int):
     actor = request.membership
-    commitment = _commitment(community, commitment_id)
+    commitment = _commitment(request, community, commitment_id)
     policy.require(actor, "commitment.fulfil", commitment)
     form = forms.FulfilForm(request.POST, actor=actor, resource=commitment.resource)
     if form.is_valid():
@@ -128,7 +130,7 @@ def promise_fulfil(request, community, commitment_id: int):
 @require_membership
 def promise_fail(request, community, commitment_id: int):
     actor = request.membership
-    commitment = _commitment(community, commitment_id)
+    commitment = _commitment(request, community, commitment_id)
     policy.require(actor, "commitment.fail", commitment)
     form = forms.FailForm(request.POST)
     if form.is_valid():
@@ -155,7 +157,7 @@ def promise_fail(request, community, commitment_id: int):
 def promise_accept(request, community, commitment_id: int):
     """The giver household's yes: from now on the promise is owed."""
     actor = request.membership
-    commitment = _commitment(community, commitment_id)
+    commitment = _commitment(request, community, commitment_id)
     policy.require(actor, "commitment.answer", commitment)
     try:
         services.commitment_accept(actor=actor, commitment=commitment)
@@ -171,7 +173,7 @@ def promise_accept(request, community, commitment_id: int):
 def promise_decline(request, community, commitment_id: int):
     """The giver household's no, or a coordinator taking back an unanswered proposal."""
     actor = request.membership
-    commitment = _commitment(community, commitment_id)
+    commitment = _commitment(request, community, commitment_id)
     if not policy.can(actor, "commitment.withdraw", commitment):
         policy.require(actor, "commitment.answer", commitment)
     form = forms.DeclineForm(request.POST)
