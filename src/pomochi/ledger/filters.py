@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Schema
 
 from pomochi.api.common import Instant
+from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceType
 from pomochi.errors import InvalidInput
 from pomochi.filters import FilterForm, IdField, chosen, state_field
@@ -142,8 +143,13 @@ class MovementFilterForm(FilterForm):
             del self.fields[name]
         if "pool" in self.fields:
             self.fields["pool"].offer((p.pk, p.name) for p in community.pools.order_by("name"))
-        if "household" in self.fields:
-            # Households are no secret; what they received is, and the selector keeps it.
+        # Offered to those who see who received each movement. Anyone else may still name a
+        # household (it matches only what they see it give), but a list of every household
+        # beside the movements would read as a list of who received them.
+        self.offers_household = policy.can(actor, "ledger.view_receivers", community)
+        if not self.offers_household:
+            self.withheld = ("household",)
+        elif "household" in self.fields:
             households = Household.objects.filter(community=community).order_by("name")
             self.fields["household"].offer((h.pk, h.name) for h in households)
 
