@@ -14,7 +14,7 @@ by what the member sees of each movement (see `movement_criteria`).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -103,11 +103,6 @@ def movement_criteria(
 # The pages' form: the same fields, the same check
 
 
-def day_start(day: date, community: Community) -> datetime:
-    """The first moment of a day on the community's clock."""
-    return datetime.combine(day, time.min, tzinfo=community.zone)
-
-
 class MovementFilterForm(FilterForm):
     """The movements' filters. On a store's page or a household's the store or household is
     `fixed` (the page's own) and not a field. Its dates are whole days on the community's clock:
@@ -160,6 +155,6 @@ class MovementFilterForm(FilterForm):
         since, until = data.get("since"), data.get("until")
         return super().criteria_values(data) | {
             "action": data.get("action") or None,
-            "since": day_start(since, self.community) if since else None,
-            "until": day_start(until + timedelta(days=1), self.community) if until else None,
+            "since": self.community.day_start(since) if since else None,
+            "until": self.community.day_start(until + timedelta(days=1)) if until else None,
         }
