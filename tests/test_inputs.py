@@ -640,7 +640,7 @@ def test_an_unhandled_error_answers_the_apis_json_error_shape(
     def fail(**kwargs):
         raise raised
 
-    monkeypatch.setattr("pomochi.ledger.api.events_filtered", fail)
+    monkeypatch.setattr("pomochi.ledger.api.movements_listed", fail)
     response = api_as(village.bob.user).get("/communities/village/events")
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")

@@ -77,6 +77,43 @@ def api_event_receiver(response, w, role):
         assert body["receiver_household"] == w.sidorovs.id
 
 
+def listed_ids(response) -> set[int]:
+    if response["Content-Type"].startswith("application/json"):
+        return {e["id"] for e in response.json()["items"]}
+    return {e["id"] for e in response.context["events"]}
+
+
+def sidorovs_only_as_seen(response, w, role):
+    """Filtering by the Sidorovs: a plain member gets only what they see the Sidorovs give
+    (nothing here: the reversal's giver is hidden), never what they received."""
+    ids = listed_ids(response)
+    if role == "member":
+        assert ids == set()
+    else:
+        assert {w.to_sidorovs.id, w.reversal.id} <= ids and w.to_petrovs.id not in ids
+    if response["Content-Type"].startswith("application/json"):
+        assert response.json()["meta"]["count"] == len(ids)
+
+
+def hidden_note_not_found(response, w, role):
+    """Words of a note are sought only in the notes the caller reads."""
+    ids = listed_ids(response)
+    assert ids == (set() if role == "member" else {w.to_sidorovs.id})
+
+
+def filter_refused(name: str):
+    def check(response, w, role):
+        if response.status_code == 422:
+            assert name in response.context["filters"].errors
+
+    return check
+
+
+def only_distributions(response, w, role):
+    actions = {e["action"] for e in response.context["events"]}
+    assert actions == {"distribute"}
+
+
 def record_data(**fields) -> Callable:
     """A record form's data; a fresh idempotency key per request."""
 
@@ -93,6 +130,47 @@ def web_routes() -> list[Route]:
     record = lambda action: VILLAGE | {"action": action}  # noqa: E731
     grain, hamlet_grain = pk("grain"), pk("hamlet_grain")
     return [
+        Route("movements", page(), kwargs=VILLAGE, check=receivers_hidden_in_lists),
+        Route(
+            "movements",
+            page(),
+            kwargs=VILLAGE,
+            data={"household": pk("sidorovs")},
+            variant="of the Sidorovs (nobody's)",
+            check=sidorovs_only_as_seen,
+        ),
+        Route(
+            "movements",
+            page(),
+            kwargs=VILLAGE,
+            data={"note": "grandmother"},
+            variant="words of a note about the Sidorovs",
+            check=hidden_note_not_found,
+        ),
+        Route(
+            "movements",
+            page(422),
+            kwargs=VILLAGE,
+            data={"household": pk("kuznetsovs")},
+            variant="of another community's household",
+            check=filter_refused("household"),
+        ),
+        Route(
+            "pool",
+            page(),
+            kwargs=VILLAGE | {"pool_id": pk("granary")},
+            data={"action": "distribute", "resource": grain},
+            variant="distributions of grain",
+            check=only_distributions,
+        ),
+        Route(
+            "pool",
+            page(422),
+            kwargs=VILLAGE | {"pool_id": pk("granary")},
+            data={"resource": hamlet_grain},
+            variant="another community's resource",
+            check=filter_refused("resource"),
+        ),
         Route(
             "pool",
             page(),
@@ -423,7 +501,6 @@ def api_routes() -> list[Route]:
             variant="another community's pool",
         ),
         Route("api-v1:list_events", api(), kwargs=VILLAGE, check=api_receivers),
-        # A household's events are its history: the same rule as its page.
         Route(
             "api-v1:list_events",
             api(),
@@ -431,12 +508,30 @@ def api_routes() -> list[Route]:
             data={"household": pk("petrovs")},
             variant="of the Petrovs (bob's own)",
         ),
+        # Another household's: only what the caller sees it named in (ledger.filters).
         Route(
             "api-v1:list_events",
-            api(member=403),
+            api(),
             kwargs=VILLAGE,
             data={"household": pk("sidorovs")},
             variant="of the Sidorovs (nobody's)",
+            check=sidorovs_only_as_seen,
+        ),
+        Route(
+            "api-v1:list_events",
+            api(),
+            kwargs=VILLAGE,
+            data={"note": "grandmother"},
+            variant="words of a note about the Sidorovs",
+            check=hidden_note_not_found,
+        ),
+        Route(
+            "api-v1:list_events",
+            api(422, outsider=422),  # the query's own type, checked before the caller
+            kwargs=VILLAGE,
+            data={"action": "theft"},
+            variant="no such kind",
+            check=field_named("action"),
         ),
         Route(
             "api-v1:list_events",

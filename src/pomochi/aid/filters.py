@@ -25,7 +25,8 @@ from ninja import Schema
 from pomochi.aid.models import RoundStatus
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceType
-from pomochi.errors import DomainError, InvalidInput, NotAllowed
+from pomochi.errors import InvalidInput, NotAllowed
+from pomochi.filters import FilterForm, IdField, chosen, state_field
 from pomochi.text import LINE_LENGTH, Line, TextField
 
 # A need's states, as Need.state derives them (and need_view shows them).
@@ -92,16 +93,7 @@ NO_ROUND_CRITERIA = RoundCriteria()
 
 
 def _resource(community: Community, pk: int | None) -> ResourceType | None:
-    if pk is None:
-        return None
-    found = ResourceType.objects.filter(community=community, pk=pk).first()
-    if found is None:
-        raise InvalidInput(
-            _("There is no such %(thing)s in this community.")
-            % {"thing": ResourceType._meta.verbose_name},
-            field="resource",
-        )
-    return found
+    return chosen(ResourceType, community, pk, field="resource")
 
 
 def need_criteria(
@@ -120,16 +112,10 @@ def need_criteria(
     whether or not that household asked for anything, so no filter tells them it did."""
     if state is not None and state not in NEED_STATES:
         raise InvalidInput(_("There is no such state of a need."), field="state")
-    chosen = None
+    named = None
     if household is not None:
-        chosen = Household.objects.filter(community=community, pk=household).first()
-        if chosen is None:
-            raise InvalidInput(
-                _("There is no such %(thing)s in this community.")
-                % {"thing": Household._meta.verbose_name},
-                field="household",
-            )
-        if chosen.pk != actor.household_id and not policy.can(actor, "need.see_all", community):
+        named = chosen(Household, community, household, field="household")
+        if named.pk != actor.household_id and not policy.can(actor, "need.see_all", community):
             raise NotAllowed(
                 _(
                     "You see only your own household's needs: only coordinators and the "
@@ -140,7 +126,7 @@ def need_criteria(
     return NeedCriteria(
         resource=_resource(community, resource),
         state=state,
-        household=chosen,
+        household=named,
         include_closed=include_closed,
     )
 
@@ -174,86 +160,10 @@ def round_criteria(
 # The pages' forms: the same fields, the same checks
 
 
-class _IdField(forms.IntegerField):
-    """An id chosen from a list. The list is for the eye; `<noun>_criteria` checks the id, so
-    an unknown one is refused in the API's words."""
-
-    def __init__(self, *, label, empty_label):
-        super().__init__(label=label, required=False, min_value=1, widget=forms.Select)
-        self.empty_label = empty_label
-
-    def offer(self, choices) -> None:
-        self.widget.choices = [("", self.empty_label), *choices]
-
-
-class _FilterForm(forms.Form):
-    """A GET form of criteria. `criteria` is set when the form is valid; a refusal of
-    `<noun>_criteria` is put on its field, and `refused` says whether it was the policy's."""
-
-    criteria_of = None  # the <noun>_criteria function
-
-    def __init__(self, data=None, *, actor: Membership, community: Community):
-        # Unbound without parameters (the first visit); `page` is the pager's, not a criterion.
-        given = data is not None and any(name in data for name in self.base_fields)
-        super().__init__(data if given else None, auto_id="id_filter_%s")
-        self.actor, self.community = actor, community
-        self.criteria = None
-        self.refused = False
-        if "resource" in self.fields:
-            self.fields["resource"].offer(
-                (r.pk, f"{r.name} ({r.unit})")
-                for r in ResourceType.objects.filter(community=community).order_by("name")
-            )
-
-    def is_valid(self) -> bool:
-        if not self.is_bound:
-            self.criteria = type(self).criteria_of(actor=self.actor, community=self.community)
-            return True
-        return super().is_valid()
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        try:
-            self.criteria = type(self).criteria_of(
-                actor=self.actor, community=self.community, **self.criteria_values(data)
-            )
-        except DomainError as exc:
-            self.refused = isinstance(exc, NotAllowed)
-            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
-        return data
-
-    def criteria_values(self, data: dict) -> dict:
-        return {name: data.get(name) for name in self.fields}
-
-    @property
-    def status(self) -> int:
-        """The page's status, as the API's for the same query: 403 for a refusal of the policy,
-        422 for a bad value, 200 otherwise."""
-        if self.is_bound and self.errors:
-            return 403 if self.refused else 422
-        return 200
-
-    def query(self) -> str:
-        """The criteria as a query string, for the pager's links."""
-        if not self.is_bound:
-            return ""
-        data = self.data.copy()
-        data.pop("page", None)
-        return data.urlencode()
-
-
-def _state_field(label, states) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label, required=False, choices=[("", gettext_lazy("any")), *states]
-    )
-
-
-class NeedFilterForm(_FilterForm):
-    resource = _IdField(label=gettext_lazy("What"), empty_label=gettext_lazy("everything"))
-    state = _state_field(gettext_lazy("State"), NEED_STATES.items())
-    household = _IdField(label=gettext_lazy("Household"), empty_label=gettext_lazy("every one"))
+class NeedFilterForm(FilterForm):
+    resource = IdField(label=gettext_lazy("What"), empty_label=gettext_lazy("everything"))
+    state = state_field(gettext_lazy("State"), NEED_STATES.items())
+    household = IdField(label=gettext_lazy("Household"), empty_label=gettext_lazy("every one"))
     include_closed = forms.BooleanField(label=gettext_lazy("Withdrawn needs too"), required=False)
 
     criteria_of = staticmethod(need_criteria)
@@ -262,7 +172,9 @@ class NeedFilterForm(_FilterForm):
         super().__init__(*args, **kwargs)
         # Offered only to those who may choose one; anyone else naming another is refused.
         self.offers_household = policy.can(self.actor, "need.see_all", self.community)
-        if self.offers_household:
+        if not self.offers_household:
+            self.withheld = ("household",)
+        else:
             self.fields["household"].offer(
                 (h.pk, h.name) for h in Household.objects.filter(community=self.community)
             )
@@ -271,8 +183,8 @@ class NeedFilterForm(_FilterForm):
         return super().criteria_values(data) | {"state": data.get("state") or None}
 
 
-class OfferFilterForm(_FilterForm):
-    resource = _IdField(label=gettext_lazy("What"), empty_label=gettext_lazy("everything"))
+class OfferFilterForm(FilterForm):
+    resource = IdField(label=gettext_lazy("What"), empty_label=gettext_lazy("everything"))
     skill = TextField(
         label=gettext_lazy("Skill"), required=False, max_length=LINE_LENGTH, multiline=False
     )
@@ -283,8 +195,8 @@ class OfferFilterForm(_FilterForm):
     criteria_of = staticmethod(offer_criteria)
 
 
-class RoundFilterForm(_FilterForm):
-    state = _state_field(gettext_lazy("State"), RoundStatus.choices)
+class RoundFilterForm(FilterForm):
+    state = state_field(gettext_lazy("State"), RoundStatus.choices)
 
     criteria_of = staticmethod(round_criteria)
 

@@ -6,12 +6,8 @@ notifications, not in the statements (benchmarks/rounds.py). The same tests cove
 the rest of the rounds.
 """
 
-import json
-
-from django.db import connection
-from django.db.models.expressions import RawSQL
-
 from pomochi.aid.models import AllocationShare, Need
+from pomochi.ledger.sql import ids_subquery  # noqa: F401 (defined once, below both apps)
 from pomochi.notify.models import Notification
 
 NEEDS = Need._meta.db_table
@@ -99,18 +95,6 @@ def share_notifications_insert(
             True,
         ],
     )
-
-
-def ids_subquery(ids) -> RawSQL:
-    """A subquery of these ids for an `__in` lookup, sent as one JSON parameter rather than one
-    placeholder per id (a round names up to 10,000 needs)."""
-    text = json.dumps([int(i) for i in ids])
-    if connection.vendor == "postgresql":
-        return RawSQL(
-            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(%s AS jsonb))",
-            [text],
-        )
-    return RawSQL("SELECT value FROM json_each(%s)", [text])
 
 
 def round_needs_lock(cursor, *, round_id: int, revision: int) -> list[tuple]:

@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -18,10 +18,6 @@ from pomochi.web.decorators import require_membership
 LINKS_PER_REQUEST = 2000  # what the in-browser check fetches at a time
 
 
-def _day_start(day, community) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=community.zone)
-
-
 @require_membership
 def chain(request, community):
     """The chain, newest first, as sentences; a page's links checked from digests alone."""
@@ -35,9 +31,9 @@ def chain(request, community):
         actor=request.membership,
         community=community,
         kind=criteria.get("kind") or None,
-        since=_day_start(criteria["since"], community) if criteria.get("since") else None,
+        since=community.day_start(criteria["since"]) if criteria.get("since") else None,
         until=(
-            _day_start(criteria["until"] + timedelta(days=1), community)
+            community.day_start(criteria["until"] + timedelta(days=1))
             if criteria.get("until")
             else None
         ),

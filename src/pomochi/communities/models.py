@@ -1,3 +1,4 @@
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -42,6 +43,11 @@ class Community(models.Model):
     def zone(self) -> ZoneInfo:
         """The community's clock: its days (needed by, due on, a page's dates) are days here."""
         return ZoneInfo(self.timezone)
+
+    def day_start(self, day: date) -> datetime:
+        """The first moment of a day on the community's clock (a filter's "from" and, for the
+        day after, its "until")."""
+        return datetime.combine(day, time.min, tzinfo=self.zone)
 
 
 class Household(models.Model):

@@ -3,7 +3,6 @@ ledger.inputs, as the page's form is, and recorded by the same call."""
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
 
@@ -21,10 +20,9 @@ from pomochi.api.common import (
     get_in_community,
     in_community,
 )
-from pomochi.communities import policy
-from pomochi.communities.models import Household, ResourceType
+from pomochi.communities.models import ResourceType
 from pomochi.communities.quantities import format_quantity_plain
-from pomochi.errors import NotAllowed
+from pomochi.ledger.filters import MovementQuery, movement_criteria
 from pomochi.ledger.inputs import (
     ADJUSTMENT,
     CONTRIBUTION,
@@ -35,9 +33,14 @@ from pomochi.ledger.inputs import (
     Movement,
     movement_record,
 )
-from pomochi.ledger.models import Action, Event, Pool
+from pomochi.ledger.models import Event, Pool
 from pomochi.ledger.presenters import event_view
-from pomochi.ledger.selectors import events_filtered, holdings_for_pool, receivers_public
+from pomochi.ledger.selectors import (
+    holdings_for_pool,
+    movements_listed,
+    movements_page,
+    receivers_public,
+)
 
 router = Router(tags=["ledger"])
 
@@ -96,13 +99,9 @@ class EventPage(Schema):
     items: list[EventOut]
 
 
-class EventFilters(Schema):
-    resource: int | None = None
-    action: Action | None = None
-    pool: int | None = None
-    household: int | None = None
-    since: Instant | None = None
-    until: Instant | None = None
+class EventFilters(MovementQuery):
+    """The movements' filters (ledger.filters, as the pages'), and the page asked for."""
+
     page: int = Field(1, ge=1)
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
 
@@ -159,31 +158,15 @@ def get_pool(request, slug: str, pool_id: int):
 
 @router.get("/communities/{slug}/events", response={200: EventPage, **ERRORS})
 def list_events(request, slug: str, filters: Query[EventFilters]):
+    """The community's movements, newest first, filtered as the pages filter them
+    (ledger.filters). Each as event_view shows it to the caller; a household or words of a note
+    match only where the caller sees that household named or reads that note, so a filtered
+    count tells nobody who received what. An unknown id is refused naming its field (422)."""
     community, membership = caller(request, slug)
-    if filters.household is not None:
-        # Listing a household's events shows what it received: the same rule as its page.
-        household = in_community(Household, community, filters.household, field="household")
-        if not policy.can(membership, "household.view_private", household):
-            raise NotAllowed(
-                _(
-                    "Only the household itself, coordinators and the committee "
-                    "see a household's history."
-                )
-            )
-    # Objects named in a filter must be this community's: unknown or foreign ids are refused.
-    resource = in_community(ResourceType, community, filters.resource, field="resource")
-    pool = in_community(Pool, community, filters.pool, field="pool")
-    page = events_filtered(
-        community=community,
-        resource=resource,
-        action=filters.action,
-        pool=pool,
-        household=filters.household,
-        since=filters.since,
-        until=filters.until,
-        page=filters.page,
-        per_page=filters.per_page,
-    )
+    query = filters.model_dump(exclude={"page", "per_page"})
+    criteria = movement_criteria(actor=membership, community=community, **query)
+    events = movements_listed(actor=membership, community=community, criteria=criteria)
+    page = movements_page(events, filters.page, per_page=filters.per_page)
     public = receivers_public(actor=membership, community=community)
     items = [event_out(e, actor=membership, public=public) for e in page.object_list]
     meta = PageMeta(

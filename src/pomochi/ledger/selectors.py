@@ -1,13 +1,14 @@
 """Reads of the ledger: stock, movements and per-household totals, always scoped by community."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Sum
 
 from pomochi.communities.models import Community, Household, Membership, ResourceType
-from pomochi.ledger.models import Event, Holding, Pool
+from pomochi.ledger import sql
+from pomochi.ledger.filters import NO_MOVEMENT_CRITERIA, MovementCriteria
+from pomochi.ledger.models import Action, Event, Holding, Pool
 
 
 def holdings_for_pool(*, pool: Pool) -> QuerySet[Holding]:
@@ -28,48 +29,96 @@ def pools_with_stock(*, community: Community) -> list[tuple[Pool, list[Holding]]
     return [(pool, by_pool[pool.id]) for pool in pools]
 
 
-def events_filtered(
+def movements_listed(
     *,
+    actor: Membership,
     community: Community,
-    resource: ResourceType | int | None = None,
-    action: str | None = None,
-    pool: Pool | int | None = None,
-    household: Household | int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> Page:
-    """A page of the community's events, newest first, filtered by any of the arguments."""
-    events = Event.objects.filter(community=community).select_related("resource", "reversed_by")
-    if resource is not None:
-        events = events.filter(resource=resource)
-    if action:
-        events = events.filter(action=action)
-    if pool is not None:
-        events = events.filter(Q(provider_pool=pool) | Q(receiver_pool=pool))
-    if household is not None:
-        events = events.filter(Q(provider_household=household) | Q(receiver_household=household))
-    if since is not None:
-        events = events.filter(occurred_at__gte=since)
-    if until is not None:
-        events = events.filter(occurred_at__lt=until)
-    events = events.select_related(
+    criteria: MovementCriteria = NO_MOVEMENT_CRITERIA,
+) -> QuerySet[Event]:
+    """The community's movements, newest first, filtered by the criteria (ledger.filters) as
+    far as this actor sees each movement (ledger.presenters.event_view): a household matches
+    where the actor sees it named (`household_named_q`), words match only notes the actor reads
+    (`nothing_hidden_q`). The pages, the API and the home page list through this alone.
+
+    Queries: the community's household ids once if the actor does not see every receiver, the
+    notes of the candidates once if words are sought; then the page's count and rows."""
+    events = Event.objects.filter(community=community)
+    if criteria.pool is not None:
+        events = events.filter(Q(provider_pool=criteria.pool) | Q(receiver_pool=criteria.pool))
+    if criteria.resource is not None:
+        events = events.filter(resource=criteria.resource)
+    if criteria.action:
+        events = events.filter(action=criteria.action)
+    if criteria.since is not None:
+        events = events.filter(occurred_at__gte=criteria.since)
+    if criteria.until is not None:
+        events = events.filter(occurred_at__lt=criteria.until)
+    if criteria.household is not None or criteria.note:
+        seen = households_seen(actor=actor, community=community)
+        if criteria.household is not None:
+            events = events.filter(household_named_q(criteria.household, seen))
+        if criteria.note:
+            # Matched here, not with icontains: SQLite folds the case of ASCII letters only,
+            # and a note is as often "Для бабушки" as "for the grandmother".
+            words = criteria.note.casefold()
+            readable = events.filter(nothing_hidden_q(seen)).exclude(note="")
+            found = [
+                pk for pk, note in readable.values_list("pk", "note") if words in note.casefold()
+            ]
+            events = events.filter(pk__in=sql.ids_subquery(found))
+    return events.select_related(
+        "resource",
+        "reversed_by",
         "provider_household",
         "provider_pool",
         "receiver_household",
         "receiver_pool",
         "recorded_by__user",
+    ).order_by("-occurred_at", "-id")
+
+
+def movements_page(events: QuerySet[Event], number, per_page: int = 50) -> Page:
+    """One page of a list of movements (a number out of range gives the nearest page)."""
+    return Paginator(events, per_page).get_page(number)
+
+
+def households_seen(*, actor: Membership, community: Community) -> frozenset[int] | None:
+    """The households of which this member sees every movement named, receipts too: None for
+    all of them (`receivers_public`), else those of `household.view_private` and their own.
+    The same rule as `hidden_households`, for a whole list at once (tested to agree)."""
+    from pomochi.communities import policy
+
+    if receivers_public(actor=actor, community=community):
+        return None
+    households = Household.objects.filter(community=community).only("id", "community_id")
+    seen = {h.id for h in policy.allowed_among(actor, "household.view_private", households)}
+    if actor.household_id is not None:
+        seen.add(actor.household_id)
+    return frozenset(seen)
+
+
+def household_named_q(household: Household, seen: frozenset[int] | None) -> Q:
+    """The events in which a member with these `households_seen` sees `household` named: on
+    either side if they see its receipts, else only as a giver, and not of a reversal (whose
+    giver is hidden, being the household that had received)."""
+    if seen is None or household.id in seen:
+        return Q(provider_household=household) | Q(receiver_household=household)
+    return Q(provider_household=household) & ~Q(action=Action.REVERSE)
+
+
+def nothing_hidden_q(seen: frozenset[int] | None) -> Q:
+    """The events of which a member with these `households_seen` sees every household, and so
+    the note and who recorded it (event_view): `hidden_households` empty, as one condition."""
+    if seen is None:
+        return Q()
+    ids = sorted(seen)
+    receiver_seen = Q(receiver_household__isnull=True) | Q(receiver_household__in=ids)
+    giver_seen = (
+        ~Q(action=Action.REVERSE)
+        | Q(provider_household__isnull=True)
+        | Q(provider_household__in=ids)
     )
-    return Paginator(events.order_by("-occurred_at", "-id"), per_page).get_page(page)
-
-
-def pool_movements(*, pool: Pool, **filters) -> Page:
-    return events_filtered(community=pool.community, pool=pool, **filters)
-
-
-def household_movements(*, household: Household, **filters) -> Page:
-    return events_filtered(community=household.community, household=household, **filters)
+    return receiver_seen & giver_seen
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,11 @@ several times the cost of the statements themselves (see benchmarks/ledger.py). 
 cover it as the rest of the ledger.
 """
 
+import json
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
 EVENT_COLUMNS = (
     "community_id",
     "action",
@@ -134,3 +139,16 @@ def events_insert_many(
         )
         ids.update({household: event_id for event_id, household in cursor.fetchall()})
     return ids
+
+
+def ids_subquery(ids) -> RawSQL:
+    """A subquery of these ids for an `__in` lookup, sent as one JSON parameter rather than one
+    placeholder per id (a round names up to 10,000 needs, a search of notes
+    as many events as match)."""
+    text = json.dumps([int(i) for i in ids])
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(%s AS jsonb))",
+            [text],
+        )
+    return RawSQL("SELECT value FROM json_each(%s)", [text])

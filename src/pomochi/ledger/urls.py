@@ -3,6 +3,7 @@ from django.urls import path
 from pomochi.ledger import views
 
 urlpatterns = [
+    path("movements/", views.movements, name="movements"),
     path("pools/<int:pool_id>/", views.pool_detail, name="pool"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("events/<int:event_id>/", views.event_detail, name="event"),

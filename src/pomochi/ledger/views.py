@@ -10,12 +10,21 @@ from pomochi.communities.models import Household
 from pomochi.communities.presenters import household_view
 from pomochi.communities.quantities import format_quantity
 from pomochi.errors import DomainError
+from pomochi.filters import list_template
 from pomochi.ledger import forms
+from pomochi.ledger.filters import MovementFilterForm
 from pomochi.ledger.inputs import MOVEMENTS, REVERSAL, movement_record
 from pomochi.ledger.models import Event, Pool
 from pomochi.ledger.presenters import event_view, events_view
-from pomochi.ledger.selectors import events_filtered, holdings_for_pool, household_totals
+from pomochi.ledger.selectors import (
+    holdings_for_pool,
+    household_totals,
+    movements_listed,
+    movements_page,
+)
 from pomochi.web.decorators import require_membership
+
+PER_PAGE = 30  # movements a page
 
 
 def page_number(request) -> int:
@@ -30,20 +39,46 @@ def seen_events(membership, page) -> list[dict]:
     return events_view(actor=membership, events=page.object_list)
 
 
+def _movements_page(request, community, template: str, context: dict, fixed=None):
+    """A page with a filtered, paginated list of movements (ledger.filters): the same form,
+    the same selector and the same statuses (422 for a bad filter) as the API's events list."""
+    actor = request.membership
+    filters = MovementFilterForm(request.GET, actor=actor, community=community, fixed=fixed)
+    page = None
+    if filters.is_valid():
+        events = movements_listed(actor=actor, community=community, criteria=filters.criteria)
+        page = movements_page(events, request.GET.get("page"), per_page=PER_PAGE)
+    return render(
+        request,
+        list_template(template, request),
+        context
+        | {
+            "community": community,
+            "filters": filters,
+            "query": filters.query(),
+            "page": page,
+            "events": seen_events(actor, page) if page else [],
+            "list_id": "movements-list",
+        },
+        status=filters.status,
+    )
+
+
+@require_membership
+def movements(request, community):
+    """Every movement of the community, filtered; every member sees them as event_view shows."""
+    return _movements_page(request, community, "ledger/movements.html", {})
+
+
 @require_membership
 def pool_detail(request, community, pool_id: int):
     pool = get_object_or_404(Pool, community=community, pk=pool_id)
-    page = events_filtered(community=community, pool=pool, page=page_number(request))
-    return render(
+    return _movements_page(
         request,
+        community,
         "ledger/pool.html",
-        {
-            "community": community,
-            "pool": pool,
-            "holdings": holdings_for_pool(pool=pool),
-            "page": page,
-            "events": seen_events(request.membership, page),
-        },
+        {"pool": pool, "holdings": holdings_for_pool(pool=pool)},
+        fixed={"pool": pool},
     )
 
 
@@ -53,17 +88,15 @@ def household_detail(request, community, household_id: int):
     # A household's history shows what it received: private to it, coordinators, committee.
     if not policy.can(request.membership, "household.view_private", household):
         raise PermissionDenied
-    page = events_filtered(community=community, household=household, page=page_number(request))
-    return render(
+    return _movements_page(
         request,
+        community,
         "ledger/household.html",
         {
-            "community": community,
             "household": household_view(actor=request.membership, obj=household),
             "totals": household_totals(household=household),
-            "page": page,
-            "events": seen_events(request.membership, page),
         },
+        fixed={"household": household},
     )
 
 

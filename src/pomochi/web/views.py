@@ -10,7 +10,7 @@ from pomochi.aid.views.common import STATES
 from pomochi.audit.selectors import audit_head
 from pomochi.communities import policy
 from pomochi.communities.selectors import memberships_of_user
-from pomochi.ledger.selectors import events_filtered, pools_with_stock
+from pomochi.ledger.selectors import movements_listed, movements_page, pools_with_stock
 from pomochi.ledger.views import page_number, recordable_actions, seen_events
 from pomochi.onboarding.presenters import checklist_view
 from pomochi.web.attention import attention_for, today_in
@@ -64,7 +64,9 @@ def community_home(request, community):
     what the member's own household has going; then the stores and the latest movements."""
     actor = request.membership
     policy.require(actor, "community.view", community)
-    recent = events_filtered(community=community, per_page=10, page=page_number(request))
+    recent = movements_page(
+        movements_listed(actor=actor, community=community), page_number(request), per_page=10
+    )
     today = today_in(community)
     attention = (
         attention_for(actor=actor, community=community, today=today)

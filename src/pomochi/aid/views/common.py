@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from pomochi.communities.quantities import format_quantity
+from pomochi.filters import list_template as _list_template  # noqa: F401 (its pages use it)
 from pomochi.web.forms import show_domain_error
 
 STATES = {
@@ -28,12 +29,6 @@ STATES = {
 
 def _page(request, items, per_page: int = 30):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _list_template(name: str, request) -> str:
-    """A filtered list's page, or for htmx only its list: the same fragment of the same
-    template (django-template-partials), so the two cannot differ."""
-    return f"{name}#list" if request.htmx and not request.htmx.boosted else name
 
 
 def _has_errors(form) -> bool:
