@@ -63,7 +63,9 @@ def household_own(request, community):
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.household_create_own(actor=actor, **form.cleaned_data)
+            household = services.household_create_own(
+                actor=actor, community=community, **form.cleaned_data
+            )
         except DomainError as exc:
             show_domain_error(form, exc)
         else:

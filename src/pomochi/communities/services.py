@@ -293,6 +293,7 @@ def household_create(
 def household_create_own(
     *,
     actor: Membership,
+    community: Community,
     name: str,
     size: int = 1,
     has_children: bool = False,
@@ -301,7 +302,7 @@ def household_create_own(
 ) -> Household:
     """A member in no household starts their own and is placed in it. Refuses, changing
     nothing, a member who already has one (a coordinator moves people between households)."""
-    policy.require(actor, "household.create_own", actor.community)
+    policy.require(actor, "household.create_own", community)
     household = _household_new(
         actor=actor,
         name=name,
