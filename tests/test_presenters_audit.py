@@ -26,7 +26,14 @@ from pomochi.audit.models import AuditEntry
 from pomochi.communities import presenters as community_presenters
 from pomochi.communities.invitations import invitation_revoke
 from pomochi.communities.presenters import HOUSEHOLD, PRIVATE, PUBLIC
-from pomochi.communities.services import household_update
+from pomochi.communities.services import (
+    household_archive,
+    household_create,
+    household_merge,
+    household_update,
+    membership_leave,
+    membership_remove,
+)
 from pomochi.ledger import presenters as ledger_presenters
 from pomochi.ledger.models import Event
 from pomochi.ledger.services import event_adjust, event_reverse, event_transfer, event_work
@@ -44,9 +51,13 @@ VERBS = {
     "membership.add": "membership",
     "membership.set_household": "membership",
     "membership.set_roles": "membership",
+    "membership.leave": "membership",
+    "membership.remove": "membership",
     "bylaws.change": "bylaws",
     "household.create": "household",
     "household.update": "household",
+    "household.merge": "household",
+    "household.archive": "household",
     "resource.create": "resourcetype",
     "invitation.create": "invitation",
     "invitation.revoke": "invitation",
@@ -182,6 +193,15 @@ def every_verb_once_more(w):
         note="mended the fence",
     )
     event_adjust(actor=w.vera, pool=w.granary, resource=w.grain, change=-100, reason="mice")
+    # Households that are one, and one that left; a member who leaves, one who is removed.
+    belovs = household_create(actor=w.alice, community=w.community, name="Belovs", size=2)
+    household_merge(actor=w.alice, household=belovs, into=w.sidorovs)
+    household_archive(
+        actor=w.alice,
+        household=household_create(actor=w.alice, community=w.community, name="Zaitsevs"),
+    )
+    membership_remove(actor=w.vera, membership=w.bob, reason="took from the Granary at night")
+    membership_leave(actor=w.alice, membership=w.alice)
 
 
 @pytest.fixture

@@ -41,6 +41,22 @@ def reset_link_kwargs(valid: bool) -> Callable:
 
 
 ROUTES = [
+    # One's own display name and language.
+    Route("account-settings", logged_in(200)),
+    Route(
+        "account-settings",
+        logged_in(302),
+        method="POST",
+        data={"display_name": "Neighbour", "language": "ru"},
+    ),
+    Route(
+        "account-settings",
+        logged_in(422),
+        method="POST",
+        data={"language": "xx"},
+        variant="unknown language",
+        check=form_errors,
+    ),
     Route("tokens", logged_in(200)),
     # A new token is shown once, on the page itself: 200, not a redirect.
     Route("tokens", logged_in(200), method="POST", data={"name": "laptop"}),

@@ -106,6 +106,155 @@ def no_code_listed(response, w, role):
     assert "code" not in response.json()["items"][0] and w.invited.code not in html(response)
 
 
+OWN_OR_COORDINATOR = ("member", "coordinator")
+
+
+def household_web_routes() -> list[Route]:
+    household = lambda name: VILLAGE | {"household_id": pk(name)}  # noqa: E731
+    return [
+        Route(
+            "household-edit",
+            page(allowed=OWN_OR_COORDINATOR),
+            kwargs=household("petrovs"),
+            variant="Petrovs (bob's own)",
+        ),
+        Route(
+            "household-edit",
+            page(allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            variant="Sidorovs",
+        ),
+        Route(
+            "household-edit",
+            page(302, allowed=OWN_OR_COORDINATOR),
+            kwargs=household("petrovs"),
+            method="POST",
+            data={"name": "Petrovs", "size": "5", "has_children": "on"},
+            variant="Petrovs (bob's own)",
+        ),
+        Route(
+            "household-edit",
+            page(422, allowed=OWN_OR_COORDINATOR),
+            kwargs=household("petrovs"),
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route(
+            "household-edit",
+            page(404),
+            kwargs=household("kuznetsovs"),
+            variant="another community's household",
+        ),
+        Route("household-own", page(allowed=("committee",)), kwargs=VILLAGE),
+        Route(
+            "household-own",
+            page(302, allowed=("committee",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"name": "Volkovs", "size": "1"},
+        ),
+        Route(
+            "household-own",
+            page(422, allowed=("committee",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route("household-merge", page(allowed=("coordinator",)), kwargs=household("sidorovs")),
+        Route(
+            "household-merge",
+            page(302, allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            method="POST",
+            data={"into": pk("orlovs")},
+        ),
+        Route(
+            "household-merge",
+            page(422, allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            method="POST",
+            data={"into": pk("kuznetsovs")},
+            variant="into another community's household",
+            check=form_errors,
+        ),
+        Route(
+            "household-merge",
+            page(404),
+            kwargs=household("kuznetsovs"),
+            variant="another community's household",
+        ),
+        Route("household-archive", everyone(405), kwargs=household("sidorovs"), to_login=False),
+        Route(
+            "household-archive",
+            page(302, allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            method="POST",
+        ),
+        Route(
+            "household-archive",
+            page(404),
+            kwargs=household("kuznetsovs"),
+            method="POST",
+            variant="another community's household",
+        ),
+    ]
+
+
+def member_web_routes() -> list[Route]:
+    member = lambda name: VILLAGE | {"membership_id": pk(name)}  # noqa: E731
+    return [
+        Route("member-household", everyone(405), kwargs=member("bob"), to_login=False),
+        Route(
+            "member-household",
+            page(302, allowed=("coordinator",)),
+            kwargs=member("bob"),
+            method="POST",
+            data={"household": pk("sidorovs")},
+        ),
+        Route(
+            "member-household",
+            page(404),
+            kwargs=member("charlie"),
+            method="POST",
+            data={"household": pk("sidorovs")},
+            variant="another community's member",
+        ),
+        Route("member-leave", page(), kwargs=VILLAGE),
+        Route("member-leave", page(302), kwargs=VILLAGE, method="POST", data=EMPTY),
+        Route("member-remove", page(allowed=("committee",)), kwargs=member("bob")),
+        Route(
+            "member-remove",
+            page(302, allowed=("committee",)),
+            kwargs=member("bob"),
+            method="POST",
+            data={"reason": "took from the Granary at night"},
+        ),
+        Route(
+            "member-remove",
+            page(422, allowed=("committee",)),
+            kwargs=member("bob"),
+            method="POST",
+            data=EMPTY,
+            variant="no reason",
+            check=form_errors,
+        ),
+        # Nobody removes themselves (vera is the committee role): they leave instead.
+        Route("member-remove", page(403), kwargs=member("vera"), variant="vera (herself)"),
+        Route(
+            "member-remove",
+            page(404),
+            kwargs=member("charlie"),
+            method="POST",
+            data={"reason": "x"},
+            variant="another community's member",
+        ),
+    ]
+
+
 def web_routes() -> list[Route]:
     return [
         # Members, households, bylaws, audit.
@@ -378,6 +527,12 @@ def web_routes() -> list[Route]:
             data=EMPTY,
             variant="empty",
         ),
+        # Households: their own members or a coordinator edit one; a member in none starts
+        # their own (vera); coordinators merge and archive.
+        *household_web_routes(),
+        # Members: a coordinator places anyone; each leaves by their own act; the committee
+        # removes others, saying why.
+        *member_web_routes(),
         Route("bylaws", page(), kwargs=VILLAGE),
         Route("bylaws-version", page(), kwargs=VILLAGE | {"version": 1}),
         Route("bylaws-version", page(404), kwargs=VILLAGE | {"version": 99}, variant="no such one"),
@@ -446,6 +601,8 @@ def api_routes() -> list[Route]:
             variant="another community's household",
         ),
         Route("api-v1:list_resources", api(), kwargs=VILLAGE),
+        *household_api_routes(),
+        *member_api_routes(),
         # Invitations: coordinators make, list and withdraw them; the token's owner accepts.
         Route(
             "api-v1:create_invitation",
@@ -515,6 +672,115 @@ def api_routes() -> list[Route]:
             method="POST",
             data={},
             variant="a password code",
+        ),
+    ]
+
+
+def household_api_routes() -> list[Route]:
+    household = lambda name: VILLAGE | {"household_id": pk(name)}  # noqa: E731
+    return [
+        Route(
+            "api-v1:create_household",
+            api(201, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"name": "Belovs", "size": 3, "has_elderly": True},
+        ),
+        Route(
+            "api-v1:edit_household",
+            api(allowed=OWN_OR_COORDINATOR),
+            kwargs=household("petrovs"),
+            method="PATCH",
+            data={"size": 5},
+            variant="Petrovs (bob's own)",
+            check=flags(visible_to=("member", "coordinator")),
+        ),
+        Route(
+            "api-v1:edit_household",
+            api(allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            method="PATCH",
+            data={"has_children": True},
+            variant="Sidorovs",
+        ),
+        Route(
+            "api-v1:edit_household",
+            api(404),
+            kwargs=household("kuznetsovs"),
+            method="PATCH",
+            data={"size": 2},
+            variant="another community's household",
+        ),
+        Route(
+            "api-v1:merge_household",
+            api(allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            method="POST",
+            data={"into": pk("orlovs")},
+        ),
+        Route(
+            "api-v1:merge_household",
+            api(422, allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            method="POST",
+            data={"into": pk("kuznetsovs")},
+            variant="into another community's household",
+            check=field_named("into"),
+        ),
+        Route(
+            "api-v1:archive_household",
+            api(allowed=("coordinator",)),
+            kwargs=household("sidorovs"),
+            method="POST",
+            data={},
+        ),
+        # bob lives with the Petrovs: a household with members is not archived.
+        Route(
+            "api-v1:archive_household",
+            api(409, allowed=("coordinator",)),
+            kwargs=household("petrovs"),
+            method="POST",
+            data={},
+            variant="Petrovs (bob lives there)",
+        ),
+        Route(
+            "api-v1:archive_household",
+            api(404),
+            kwargs=household("kuznetsovs"),
+            method="POST",
+            data={},
+            variant="another community's household",
+        ),
+    ]
+
+
+def member_api_routes() -> list[Route]:
+    member = lambda name: VILLAGE | {"membership_id": pk(name)}  # noqa: E731
+    return [
+        Route("api-v1:list_memberships", api(), kwargs=VILLAGE),
+        Route("api-v1:leave_community", api(), kwargs=VILLAGE, method="POST", data={}),
+        Route(
+            "api-v1:remove_member",
+            api(allowed=("committee",)),
+            kwargs=member("bob"),
+            method="POST",
+            data={"reason": "took from the Granary at night"},
+        ),
+        Route(
+            "api-v1:remove_member",
+            api(403),
+            kwargs=member("vera"),
+            method="POST",
+            data={"reason": "tired of it"},
+            variant="vera (herself)",
+        ),
+        Route(
+            "api-v1:remove_member",
+            api(404),
+            kwargs=member("charlie"),
+            method="POST",
+            data={"reason": "x"},
+            variant="another community's member",
         ),
     ]
 

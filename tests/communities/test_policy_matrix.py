@@ -11,8 +11,13 @@ from pomochi.communities.bylaws import default_rules
 from pomochi.communities.invitations import invitation_create
 from pomochi.communities.services import (
     bylaws_change,
+    household_archive,
     household_create,
+    household_create_own,
+    household_merge,
     household_update,
+    membership_leave,
+    membership_remove,
     membership_set_household,
     membership_set_roles,
     resource_create,
@@ -34,8 +39,13 @@ ROLES = ["olga", "alice", "vera", "bob", "charlie"]
 # The services this matrix calls (tests/test_service_matrix.py fails on one in no matrix).
 COVERS = {
     bylaws_change,
+    household_archive,
     household_create,
+    household_create_own,
+    household_merge,
     household_update,
+    membership_leave,
+    membership_remove,
     invitation_create,
     membership_set_household,
     membership_set_roles,
@@ -51,9 +61,42 @@ COVERS = {
 
 
 def calls(v):
-    """name → (function of actor, the roles allowed)."""
+    """name → (function of actor, the roles allowed[, audit entries an allowed call writes])."""
     c = v.community
     return {
+        # bob's own household: its member or a coordinator.
+        "household_update_own": (
+            lambda a: household_update(actor=a, household=v.petrovs, size=5),
+            {"olga", "alice", "bob"},
+        ),
+        # A member in no household (vera) starts one and lives in it: two entries.
+        "household_create_own": (
+            lambda a: household_create_own(actor=a, community=c, name="Volkovs"),
+            {"vera"},
+            2,
+        ),
+        "household_merge": (
+            lambda a: household_merge(actor=a, household=v.sidorovs, into=v.orlovs),
+            {"olga", "alice"},
+        ),
+        "household_archive": (
+            lambda a: household_archive(actor=a, household=v.sidorovs),
+            {"olga", "alice"},
+        ),
+        # Leaving is one's own act: only bob leaves as bob.
+        "membership_leave": (
+            lambda a: membership_leave(actor=a, membership=v.bob),
+            {"bob"},
+        ),
+        "membership_remove": (
+            lambda a: membership_remove(actor=a, membership=v.bob, reason="took grain"),
+            {"olga", "vera"},
+        ),
+        # Nobody removes themselves, the committee neither: they leave.
+        "membership_remove_self": (
+            lambda a: membership_remove(actor=a, membership=a, reason="tired"),
+            set(),
+        ),
         "household_create": (
             lambda a: household_create(actor=a, community=c, name="New"),
             {"olga", "alice"},
@@ -159,6 +202,13 @@ CASES = [
     for name in [
         "household_create",
         "household_update",
+        "household_update_own",
+        "household_create_own",
+        "household_merge",
+        "household_archive",
+        "membership_leave",
+        "membership_remove",
+        "membership_remove_self",
         "invitation_create",
         "invite_granting_coordinator",
         "invite_granting_committee",
@@ -186,11 +236,12 @@ def test_policy_matrix(stocked_village, hamlet, name, role):
     v = stocked_village
     v.first_event = Event.objects.filter(community=v.community).order_by("id").first()
     actor = hamlet.charlie if role == "charlie" else getattr(v, role)
-    call, allowed = calls(v)[name]
+    call, allowed, *written = calls(v)[name]
     entries_before = AuditEntry.objects.filter(community=v.community).count()
     if role in allowed:
         call(actor)
-        assert AuditEntry.objects.filter(community=v.community).count() == entries_before + 1
+        expected = entries_before + (written[0] if written else 1)
+        assert AuditEntry.objects.filter(community=v.community).count() == expected
     else:
         with pytest.raises(NotAllowed):
             call(actor)

@@ -1,5 +1,6 @@
 from axes.helpers import get_client_ip_address
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +49,17 @@ class AccountForm(forms.Form):
 
     def clean(self):
         return passwords_match(self, super().clean())
+
+
+class AccountSettingsForm(forms.Form):
+    display_name = TextField(
+        label=_("Name as neighbours know it"), required=False, max_length=150, multiline=False
+    )
+    language = forms.ChoiceField(label=_("Language of the pages"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("the community's language")),
+            *settings.LANGUAGES,
+        ]

@@ -70,6 +70,20 @@ def account_create(
     return user
 
 
+@transaction.atomic
+def account_settings_update(*, user: User, display_name: str, language: str) -> User:
+    """One's own name as neighbours know it and the language the pages speak to one (blank:
+    the community's, then the site's). Refuses, changing nothing, an unknown language."""
+    display_name = text_or_refuse(
+        display_name, field="display_name", max_length=DISPLAY_NAME_LENGTH, multiline=False
+    )
+    if language and language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Unknown language: %(lang)s") % {"lang": language}, field="language")
+    user.display_name, user.language = display_name, language
+    user.save(update_fields=["display_name", "language"])
+    return user
+
+
 def password_link_send(*, user, domain: str, use_https: bool) -> None:
     """E-mail a link to set a password. Works for new accounts that have none yet, which
     Django's reset form skips on purpose."""

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -8,11 +9,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pomochi.accounts.forms import AccountForm
+from pomochi.accounts.forms import AccountForm, AccountSettingsForm
 from pomochi.accounts.models import TOKEN_DAYS, ApiToken, TokenScope
-from pomochi.accounts.services import account_sign_up, signup_closed_message, signup_open
+from pomochi.accounts.services import (
+    account_settings_update,
+    account_sign_up,
+    signup_closed_message,
+    signup_open,
+)
 from pomochi.accounts.tokens import token_create, token_revoke
 from pomochi.errors import DomainError
+from pomochi.web.forms import show_domain_error
 
 TOKEN_LIFETIMES = [
     (7, gettext_lazy("a week")),
@@ -97,4 +104,39 @@ def signup(request):
             return redirect("home")
     return render(
         request, "accounts/signup.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@login_required
+def account_settings(request):
+    """One's own display name and language. The language is this device's at once (its cookie,
+    which the language switch sets too) and every other device's from the next request on."""
+    user = request.user
+    form = AccountSettingsForm(
+        request.POST or None, initial={"display_name": user.display_name, "language": user.language}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_settings_update(user=user, **form.cleaned_data)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your settings are saved."))
+            response = redirect("account-settings")
+            if user.language:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    user.language,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+            else:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            return response
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form},
+        status=422 if form.errors else 200,
     )

@@ -64,6 +64,7 @@ def needs_unanswered(*, actor: Membership, community: Community, today: date) ->
             community=community,
             withdrawn_at__isnull=True,
             quantity_met__lt=F("quantity"),
+            household__archived_at__isnull=True,  # a household that left waits for nothing
         ),
         today=today,
     )
@@ -102,7 +103,9 @@ def promises_overdue(*, actor: Membership, community: Community, today: date) ->
     """Owed promises past their date: to chase, or to record as broken or excused."""
     if not policy.can(actor, "commitment.fail", community):
         return []
-    overdue = selectors.commitments_overdue(community=community, today=today)
+    overdue = selectors.commitments_overdue(community=community, today=today).filter(
+        receiver_household__archived_at__isnull=True
+    )
     items = [
         Item(
             kind="promise.overdue",

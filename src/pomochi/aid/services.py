@@ -17,6 +17,7 @@ from pomochi.audit.services import audit_append
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
 from pomochi.communities.quantities import format_quantity
+from pomochi.communities.services import refuse_archived
 from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import IdempotencyRecord, Pool
@@ -100,6 +101,7 @@ def need_post(
     policy.require(actor, "need.post", household)
     note = text_or_refuse(note, field="note")
     _same_community(community, household, resource)
+    refuse_archived(household)
     _positive(quantity)
     if urgency not in Urgency.values:
         raise InvalidInput(_("Unknown urgency."), field="urgency")
@@ -196,6 +198,7 @@ def offer_post(
     skill = text_or_refuse(skill, field="skill", max_length=LINE_LENGTH, multiline=False)
     note = text_or_refuse(note, field="note")
     _same_community(community, household, resource)
+    refuse_archived(household)
     _positive(quantity)
     if available_from and available_until and available_until < available_from:
         raise InvalidInput(_("The offer must end after it starts."), field="available_until")
@@ -330,6 +333,8 @@ def commitment_make(
         ),
     )
     _same_community(community, receiver, resource, giver_household, giver_pool, need, offer)
+    refuse_archived(receiver, field="receiver")
+    refuse_archived(giver_household, field="giver")
     _positive(quantity)
     if (giver_household is None) == (giver_pool is None):
         raise InvalidInput(_("Say who gives: one household or one pool."), field="giver")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pomochi.communities.models import Household, Membership, ResourceType
+from pomochi.communities.presenters import member_name
 from pomochi.communities.quantities import format_quantity
 
 
@@ -25,8 +26,9 @@ class Names:
     sentences say which rows they name (`collecting`), loads those by id, one query per kind,
     then lets them speak. A page of 50 entries never reads a town's every household."""
 
-    def __init__(self, community_id: int):
+    def __init__(self, community_id: int, actor: Membership | None = None):
         self.community_id = community_id
+        self.actor = actor  # the reader: a former member's name is theirs to read or not
         self.collecting = False
         self._wanted: dict[type, set] = defaultdict(set)
         self._rows: dict[type, dict] = {}
@@ -54,12 +56,12 @@ class Names:
         if pk is None:
             return _("The system")
         row = self._row(Membership, pk)
-        return str(row.user) if row is not None else _("(unknown)")
+        return member_name(actor=self.actor, obj=row)
 
     def user(self, user_pk) -> str:
         """A person by their account, as a member of this community."""
         row = self._row(Membership, user_pk, by="user_id")
-        return str(row.user) if row is not None else _("(unknown)")
+        return member_name(actor=self.actor, obj=row)
 
     def household(self, pk) -> str:
         return self.of(Household, pk)
@@ -119,10 +121,10 @@ def entry_sentence(*, verb: str, payload: str | None, names: Names) -> str:
     return _("%(actor)s: %(what)s") % {"actor": names.member(document.get("actor")), "what": said}
 
 
-def entry_sentences(links, *, community_id: int) -> list[str]:
+def entry_sentences(links, *, community_id: int, actor: Membership | None = None) -> list[str]:
     """The sentences of a page of links (ChainLinks, as the reader may see them), with the
-    names they use read in one query per kind of row."""
-    names = Names(community_id)
+    names they use read in one query per kind of row, as `actor` may read them."""
+    names = Names(community_id, actor)
     names.collecting = True
     for link in links:
         entry_sentence(verb=link.verb, payload=link.payload, names=names)
@@ -158,6 +160,28 @@ def _membership(data, names):
     }
 
 
+def _household_merge(data, names):
+    return _("merged household “%(name)s” into %(into)s") % {
+        "name": data["name"],
+        "into": names.household(data["merged_into"]),
+    }
+
+
+def _household_archive(data, names):
+    return _("archived household “%(name)s”") % {"name": data["name"]}
+
+
+def _membership_left(data, names):
+    return _("%(person)s left the community") % {"person": names.user(data.get("user"))}
+
+
+def _membership_removed(data, names):
+    return _("removed %(person)s from the community: %(reason)s") % {
+        "person": names.user(data.get("user")),
+        "reason": data.get("reason") or "—",
+    }
+
+
 def _resource(data, names):
     return _("“%(name)s”, counted in %(unit)s") % {"name": data["name"], "unit": data["unit"]}
 
@@ -182,6 +206,16 @@ for _verb, _label in (
     ("membership.set_roles", gettext_lazy("A member's roles were changed")),
 ):
     register_sentence(_verb, label=_label, render=_membership)
+register_sentence(
+    "household.merge", label=gettext_lazy("Two households were merged"), render=_household_merge
+)
+register_sentence(
+    "household.archive", label=gettext_lazy("A household was archived"), render=_household_archive
+)
+register_sentence("membership.leave", label=gettext_lazy("A member left"), render=_membership_left)
+register_sentence(
+    "membership.remove", label=gettext_lazy("A member was removed"), render=_membership_removed
+)
 register_sentence("resource.create", label=gettext_lazy("A resource was added"), render=_resource)
 register_sentence("bylaws.change", label=gettext_lazy("The bylaws were changed"), render=_bylaws)
 register_sentence("invitation.create", label=gettext_lazy("An invitation was made"))

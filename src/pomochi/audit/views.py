@@ -40,7 +40,13 @@ def chain(request, community):
         page=number,
         per_page=50,
     )
-    rows = list(zip(links, entry_sentences(links, community_id=community.id), strict=True))
+    rows = list(
+        zip(
+            links,
+            entry_sentences(links, community_id=community.id, actor=request.membership),
+            strict=True,
+        )
+    )
     bad_seq = None
     filtered = any(criteria.get(k) for k in ("kind", "since", "until"))
     if links and not filtered:  # a run of consecutive entries: its links can be checked here

@@ -1,3 +1,4 @@
+import copy
 from datetime import datetime
 from typing import Literal
 
@@ -13,17 +14,19 @@ from pomochi.api.common import (
     Error,
     IdempotencyKey,
     PageMeta,
+    Reason,
     caller,
     get_in_community,
     in_community,
     paginate,
 )
-from pomochi.communities import policy
+from pomochi.communities import policy, services
 from pomochi.communities.invitations import invitation_accept, invitation_create, invitation_revoke
-from pomochi.communities.models import Household, Invitation, ResourceType
+from pomochi.communities.models import Household, Invitation, Membership, ResourceType
 from pomochi.communities.presenters import household_view, membership_view
 from pomochi.communities.selectors import households_of, invitations_of, memberships_of_user
 from pomochi.errors import InvalidInput
+from pomochi.text import text_type
 
 router = Router(tags=["communities"])
 
@@ -41,6 +44,8 @@ class HouseholdOut(Schema):
     id: int
     name: str
     size: int
+    archived: bool = Field(description="it left, or was merged: history only")
+    merged_into: int | None = None
     # Need data: present only for the household itself, coordinators and the committee.
     has_children: bool | None = None
     has_elderly: bool | None = None
@@ -94,6 +99,144 @@ def list_households(request, slug: str):
 def get_household(request, slug: str, household_id: int):
     community, membership = caller(request, slug)
     return household_out(membership, get_in_community(Household.objects, community, household_id))
+
+
+# A household's name: the text rule, at the column's length (as the page's form and the import).
+HouseholdName = text_type(
+    max_length=Household._meta.get_field("name").max_length, multiline=False, required=True
+)
+
+
+class HouseholdIn(Schema):
+    name: HouseholdName
+    size: int = Field(1, ge=1, le=1000)
+    has_children: bool = False
+    has_elderly: bool = False
+    has_ill_or_disabled: bool = False
+
+
+class HouseholdEditIn(Schema):
+    name: HouseholdName | None = None
+    size: int | None = Field(None, ge=1, le=1000)
+    has_children: bool | None = None
+    has_elderly: bool | None = None
+    has_ill_or_disabled: bool | None = None
+
+
+class HouseholdMergeIn(Schema):
+    into: int = Field(description="the household that stays")
+
+
+CHANGED = {200: HouseholdOut, 403: Error, 409: Error, **ERRORS}
+
+
+@router.post(
+    "/communities/{slug}/households",
+    response={201: HouseholdOut, 403: Error, 409: Error, **ERRORS},
+)
+def create_household(
+    request, slug: str, body: HouseholdIn, idempotency_key: str | None = IdempotencyKey
+):
+    """A coordinator adds a household. A retry with the same Idempotency-Key and body answers
+    the household the first made; the same key with another body is 409."""
+    community, membership = caller(request, slug)
+    household = services.household_create(
+        actor=membership, community=community, idempotency_key=idempotency_key, **body.dict()
+    )
+    return Status(201, household_out(membership, household))
+
+
+@router.patch("/communities/{slug}/households/{household_id}", response=CHANGED)
+def edit_household(request, slug: str, household_id: int, body: HouseholdEditIn):
+    """Name, size or flags, each left out stays: the household's own members or a coordinator."""
+    community, membership = caller(request, slug)
+    household = get_in_community(Household.objects, community, household_id)
+    changes = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
+    household = services.household_update(actor=membership, household=household, **changes)
+    return household_out(membership, household)
+
+
+@router.post("/communities/{slug}/households/{household_id}/merge", response=CHANGED)
+def merge_household(request, slug: str, household_id: int, body: HouseholdMergeIn):
+    """Merge this household into `into` (coordinators): its members move there; it is archived
+    with its history. Answers the archived household."""
+    community, membership = caller(request, slug)
+    household = get_in_community(Household.objects, community, household_id)
+    policy.require(membership, "household.merge", household)
+    into = in_community(Household, community, body.into, field="into")
+    household = services.household_merge(actor=membership, household=household, into=into)
+    return household_out(membership, household)
+
+
+@router.post("/communities/{slug}/households/{household_id}/archive", response=CHANGED)
+def archive_household(request, slug: str, household_id: int):
+    """A household that left (coordinators): archived, history kept; 409 while it has members."""
+    community, membership = caller(request, slug)
+    household = get_in_community(Household.objects, community, household_id)
+    household = services.household_archive(actor=membership, household=household)
+    return household_out(membership, household)
+
+
+# ---- memberships ------------------------------------------------------------------------------
+
+
+class MembershipOut(Schema):
+    id: int
+    name: str
+    household: int | None
+    household_name: str | None
+    roles: list[str]
+    active: bool
+    # The person themselves, coordinators and the committee only.
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    removed_at: datetime | None = None
+    removal_reason: str | None = None
+
+
+class RemoveIn(Schema):
+    reason: Reason
+
+
+def membership_out(actor, membership: Membership) -> MembershipOut:
+    return MembershipOut(**membership_view(actor=actor, obj=membership))
+
+
+MEMBERSHIP_ACTED = {200: MembershipOut, 403: Error, 409: Error, **ERRORS}
+
+
+@router.get("/communities/{slug}/memberships", response={200: list[MembershipOut], **ERRORS})
+def list_memberships(request, slug: str):
+    """The community's members (active ones), as the members page shows them."""
+    community, membership = caller(request, slug)
+    people = (
+        Membership.objects.filter(community=community, is_active=True)
+        .select_related("user", "household")
+        .order_by("user__username")
+    )
+    return [membership_out(membership, m) for m in people]
+
+
+@router.post("/communities/{slug}/memberships/me/leave", response=MEMBERSHIP_ACTED)
+def leave_community(request, slug: str):
+    """Leave the community. From then on every request about it answers 404, as to anyone
+    outside it; what the caller recorded stays in its history. Answers the membership as its
+    owner saw it the moment they left."""
+    _community, membership = caller(request, slug)
+    as_they_were = copy.copy(membership)
+    left = services.membership_leave(actor=membership, membership=membership)
+    return membership_out(as_they_were, left)
+
+
+@router.post("/communities/{slug}/memberships/{membership_id}/remove", response=MEMBERSHIP_ACTED)
+def remove_member(request, slug: str, membership_id: int, body: RemoveIn):
+    """The committee removes a member, with a reason (kept private)."""
+    community, membership = caller(request, slug)
+    target = get_in_community(
+        Membership.objects.select_related("user", "household"), community, membership_id
+    )
+    target = services.membership_remove(actor=membership, membership=target, reason=body.reason)
+    return membership_out(membership, target)
 
 
 @router.get("/communities/{slug}/resources", response={200: list[ResourceOut], **ERRORS})

@@ -23,9 +23,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, community, grants: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = community.households.filter(
-            archived_at__isnull=True
-        ).order_by("name")
+        self.fields["household"].queryset = households_open(community)
         for role in ("coordinator", "committee"):
             if role not in grants:
                 del self.fields[role]
@@ -81,6 +79,40 @@ class HouseholdForm(forms.Form):
     has_children = forms.BooleanField(label=_("Children"), required=False)
     has_elderly = forms.BooleanField(label=_("Elderly"), required=False)
     has_ill_or_disabled = forms.BooleanField(label=_("Ill or disabled"), required=False)
+
+
+def households_open(community):
+    """The households a form may offer: not archived (one that left keeps only its history)."""
+    return community.households.filter(archived_at__isnull=True).order_by("name")
+
+
+class HouseholdMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Household.objects.none(), label=_("Merge into (the household that stays)")
+    )
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = households_open(household.community).exclude(pk=household.pk)
+
+
+class PlaceForm(forms.Form):
+    """Which household a member lives in (or none)."""
+
+    household = forms.ModelChoiceField(
+        queryset=Household.objects.none(), required=False, label=_("Household")
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households_open(community)
+
+
+class RemoveForm(forms.Form):
+    reason = TextField(
+        label=_("Why the committee removes them (kept private: coordinators and the committee)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 RULE_LABELS = {

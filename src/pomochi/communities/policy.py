@@ -49,6 +49,15 @@ def _has_household_or_coordinator(actor, target) -> bool:
     return actor.is_coordinator or actor.household_id is not None
 
 
+def _without_household(actor, target) -> bool:
+    """A member in no household may start their own (a coordinator places anyone)."""
+    return actor.household_id is None
+
+
+def _self(actor, membership) -> bool:
+    return actor.id == membership.id
+
+
 def _founder(actor, community) -> bool:
     """The person who founded the community (their first-run checklist)."""
     return community.founded_by_id is not None and community.founded_by_id == actor.user_id
@@ -217,7 +226,12 @@ RULES: dict[str, Rule] = {
     "audit.view_chain": _member,
     "audit.read_payload": _reads_audit_payload,
     "household.create": _coordinator,
-    "household.update": _coordinator,
+    # Its own members correct their household's name, size and flags; coordinators any.
+    "household.update": _own_household_or_coordinator,
+    # Two households that are one; one that left: history stays, the household is archived.
+    "household.merge": _coordinator,
+    "household.archive": _coordinator,
+    "household.create_own": _without_household,  # target: the community
     "household.view_private": _sees_household_private,
     # Lists: the private details of every household at once (members page, exports).
     "household.list_private": _coordinator_or_committee,
@@ -225,6 +239,12 @@ RULES: dict[str, Rule] = {
     "membership.invite": _coordinator,
     "membership.set_household": _coordinator,
     "membership.view_private": _self_or_coordination,
+    # Who a departed or removed member was: coordinators and the committee (and the person,
+    # who reads nothing of the community any more); to other members "a former member".
+    "membership.name_former": _coordinator_or_committee,
+    # Leaving is the person's own act; removal is the committee's, never of oneself.
+    "membership.leave": _self,
+    "membership.remove": _not_self(_committee),
     # For a member who forgot their password and has no e-mail: a one-time code on paper.
     "membership.reissue_password": _reissues_password,
     "membership.reissue_password.form": _coordinator,  # the page listing whom one may

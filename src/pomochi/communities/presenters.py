@@ -6,6 +6,8 @@ it), the API's schemas are filled from it, and the exports write it. An actor wh
 the object at all (another community's member) gets an empty dict.
 """
 
+from django.utils.translation import gettext as _
+
 from pomochi.communities import policy
 from pomochi.communities.models import Household, Membership
 
@@ -30,11 +32,19 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
         "children": NOT_PUBLIC,
         "elderly": NOT_PUBLIC,
         "ill_or_disabled": NOT_PUBLIC,
+        # merge and archive: where it went, how many members moved, that it is archived.
+        "merged_into": ANY,
+        "members": ANY,
+        "archived": ANY,
+        # an API create's Idempotency-Key, as a keyed digest (communities.services)
+        "request": ANY,
     },
     # Who belongs where and with which roles is the community's to know (the members page).
+    # Why the committee removed someone can name a quarrel: a private entry only.
     "membership": dict.fromkeys(
         ("user", "household", "coordinator", "committee", "active", "invitation"), ANY
-    ),
+    )
+    | {"reason": ONLY_PRIVATE},
     # The bylaws and the reason for a change are for everyone to read.
     "bylaws": dict.fromkeys(("version", "rules", "reason"), ANY),
     "resourcetype": dict.fromkeys(("name", "unit", "kind", "decimal_places"), ANY),
@@ -45,16 +55,35 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
 }
 
 
+def member_name(*, actor: Membership | None, obj: Membership | None) -> str:
+    """How a person is named to this reader, wherever names are shown (the members page, the
+    audit's sentences, who recorded a movement): by name while they are a member; once they
+    have left or been removed, "a former member" to everyone but coordinators and the
+    committee (`membership.name_former`)."""
+    if obj is None:
+        return _("(unknown)")
+    if obj.is_active or policy.can(actor, "membership.name_former", obj):
+        return str(obj.user)
+    return _("a former member")
+
+
 def household_view(*, actor: Membership, obj: Household) -> dict:
     """A household as this member may see it.
 
-    - id, name, size: every member of the community (the members page lists them).
+    - id, name, size, archived, merged_into: every member of the community (the members page
+      lists them).
     - has_children, has_elderly, has_ill_or_disabled: need data, only where the policy's
       `household.view_private` allows (the household itself, coordinators, the committee).
     """
     if not policy.can(actor, "community.view", obj):
         return {}
-    view = {"id": obj.id, "name": obj.name, "size": obj.size}
+    view = {
+        "id": obj.id,
+        "name": obj.name,
+        "size": obj.size,
+        "archived": obj.archived_at is not None,
+        "merged_into": obj.merged_into_id,
+    }
     if policy.can(actor, "household.view_private", obj):
         view |= {
             "has_children": obj.has_children,
@@ -67,8 +96,8 @@ def household_view(*, actor: Membership, obj: Household) -> dict:
 def membership_view(*, actor: Membership, obj: Membership) -> dict:
     """A membership as this member may see it.
 
-    - id, name (the person's display name), household, household_name, roles, active: every
-      member of the community (the members page).
+    - id, name (`member_name`: "a former member" once they left, but to coordinators and the
+      committee), household, household_name, roles, active: every member of the community.
     - joined_at, left_at, removed_at, removal_reason: `membership.view_private` (the person
       themselves, coordinators, the committee): a removal's reason can name a quarrel.
     """
@@ -76,7 +105,7 @@ def membership_view(*, actor: Membership, obj: Membership) -> dict:
         return {}
     view = {
         "id": obj.id,
-        "name": str(obj.user),
+        "name": member_name(actor=actor, obj=obj),
         "household": obj.household_id,
         "household_name": obj.household.name if obj.household_id else None,
         "roles": obj.roles,

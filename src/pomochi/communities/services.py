@@ -3,11 +3,14 @@
 Each function is one transaction: policy first, then the change, then its audit entry.
 """
 
+import json
 import re
 import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from pomochi.audit.services import audit_append, audit_head_create
@@ -18,6 +21,7 @@ from pomochi.communities.models import (
     Community,
     CommunityKind,
     Household,
+    Invitation,
     Membership,
     ResourceKind,
     ResourceType,
@@ -159,6 +163,106 @@ def community_create(
     return community
 
 
+def _household_new(
+    *,
+    actor: Membership,
+    name: str,
+    size: int,
+    has_children: bool,
+    has_elderly: bool,
+    has_ill_or_disabled: bool,
+    idempotency_key: str | None = None,
+) -> Household:
+    name = text_or_refuse(name, field="name", max_length=NAME_LENGTH, multiline=False)
+    if not name:
+        raise InvalidInput(_("A household needs a name."), field="name")
+    if type(size) is not int or size < 1:
+        raise InvalidInput(_("A household has at least one person."), field="size")
+    wanted = {
+        "name": name,
+        "size": size,
+        "children": has_children,
+        "elderly": has_elderly,
+        "ill_or_disabled": has_ill_or_disabled,
+    }
+    mark = _request_mark(actor, idempotency_key) if idempotency_key else None
+    if mark and (replay := _household_replay(actor, mark, wanted)):
+        return replay
+    _name_free(actor.community_id, name)
+    try:
+        with transaction.atomic():  # the same name sent twice at once: one household
+            household = Household.objects.create(
+                community_id=actor.community_id,
+                name=name,
+                size=size,
+                has_children=has_children,
+                has_elderly=has_elderly,
+                has_ill_or_disabled=has_ill_or_disabled,
+            )
+    except IntegrityError:
+        if mark and (replay := _household_replay(actor, mark, wanted)):
+            return replay
+        _name_free(actor.community_id, name)
+        raise
+    _audit(
+        actor,
+        actor.community_id,
+        "household.create",
+        household,
+        _household_data(household) | ({"request": mark} if mark else {}),
+        household_id=household.id,
+    )
+    return household
+
+
+def _request_mark(actor: Membership, key: str) -> str:
+    """What the create entry keeps of an Idempotency-Key: a keyed digest of the actor and key,
+    which says nothing of the key to whoever reads the chain."""
+    return salted_hmac(
+        "pomochi.households.idempotency", f"{actor.id}:{key}", algorithm="sha256"
+    ).hexdigest()[:32]
+
+
+def _household_replay(actor: Membership, mark: str, wanted: dict) -> Household | None:
+    """The household this actor made with this key, if any; the same key with another body is
+    refused."""
+    from pomochi.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(
+        community_id=actor.community_id,
+        actor_id=actor.id,
+        verb="household.create",
+        payload__contains=f'"request":"{mark}"',
+    ).first()
+    if entry is None:
+        return None
+    data = json.loads(entry.payload)["data"]
+    if any(data.get(k) != v for k, v in wanted.items()):
+        raise Conflict(_("This idempotency key was already used for a different request."))
+    return Household.objects.get(pk=entry.object_id)
+
+
+def _name_free(community_id: int, name: str, *, but: Household | None = None) -> None:
+    taken = Household.objects.filter(community_id=community_id, name=name)
+    if but is not None:
+        taken = taken.exclude(pk=but.pk)
+    if taken.exists():
+        raise Conflict(
+            _("There is already a household called “%(name)s”.") % {"name": name}, field="name"
+        )
+
+
+def refuse_archived(household: Household | None, *, field: str = "household") -> None:
+    """An archived household (it left, or was merged into another) keeps its history and
+    receives, asks for and is given nothing more: every service that would refuses here."""
+    if household is not None and household.archived_at is not None:
+        raise Conflict(
+            _("The household %(name)s is archived: nothing more is recorded for it.")
+            % {"name": household.name},
+            field=field,
+        )
+
+
 @transaction.atomic
 def household_create(
     *,
@@ -169,31 +273,52 @@ def household_create(
     has_children: bool = False,
     has_elderly: bool = False,
     has_ill_or_disabled: bool = False,
+    idempotency_key: str | None = None,
 ) -> Household:
+    """A coordinator adds a household. A retry with the same idempotency key and the same
+    fields answers the household the first made; with other fields it is refused."""
     policy.require(actor, "household.create", community)
-    name = text_or_refuse(name, field="name", max_length=NAME_LENGTH, multiline=False)
-    if not name:
-        raise InvalidInput(_("A household needs a name."), field="name")
-    if size < 1:
-        raise InvalidInput(_("A household has at least one person."), field="size")
-    if Household.objects.filter(community_id=actor.community_id, name=name).exists():
-        raise Conflict(
-            _("There is already a household called “%(name)s”.") % {"name": name}, field="name"
-        )
-    household = Household.objects.create(
-        community_id=actor.community_id,
+    return _household_new(
+        actor=actor,
+        name=name,
+        size=size,
+        has_children=has_children,
+        has_elderly=has_elderly,
+        has_ill_or_disabled=has_ill_or_disabled,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def household_create_own(
+    *,
+    actor: Membership,
+    community: Community,
+    name: str,
+    size: int = 1,
+    has_children: bool = False,
+    has_elderly: bool = False,
+    has_ill_or_disabled: bool = False,
+) -> Household:
+    """A member in no household starts their own and is placed in it. Refuses, changing
+    nothing, a member who already has one (a coordinator moves people between households)."""
+    policy.require(actor, "household.create_own", community)
+    household = _household_new(
+        actor=actor,
         name=name,
         size=size,
         has_children=has_children,
         has_elderly=has_elderly,
         has_ill_or_disabled=has_ill_or_disabled,
     )
+    actor.household = household
+    actor.save(update_fields=["household"])
     _audit(
         actor,
         actor.community_id,
-        "household.create",
-        household,
-        _household_data(household),
+        "membership.set_household",
+        actor,
+        _membership_data(actor),
         household_id=household.id,
     )
     return household
@@ -201,16 +326,25 @@ def household_create(
 
 @transaction.atomic
 def household_update(*, actor: Membership, household: Household, **changes) -> Household:
+    """Correct a household's name, size or vulnerability flags (its own members or a
+    coordinator). Refuses, changing nothing, an archived household or a name already taken."""
     policy.require(actor, "household.update", household)
+    refuse_archived(household, field="name")
     if "name" in changes:
         changes["name"] = text_or_refuse(
             changes["name"], field="name", max_length=NAME_LENGTH, multiline=False
         )
+        if not changes["name"]:
+            raise InvalidInput(_("A household needs a name."), field="name")
     allowed = {"name", "size", "has_children", "has_elderly", "has_ill_or_disabled"}
     if unknown := set(changes) - allowed:
         raise InvalidInput(_("Unknown household fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    if "size" in changes and changes["size"] < 1:
+    if "size" in changes and (type(changes["size"]) is not int or changes["size"] < 1):
         raise InvalidInput(_("A household has at least one person."), field="size")
+    if "name" in changes:
+        _name_free(household.community_id, changes["name"], but=household)
+    if not changes:
+        return household
     for field, value in changes.items():
         setattr(household, field, value)
     household.save(update_fields=list(changes))
@@ -236,6 +370,9 @@ def membership_set_household(
 ) -> Membership:
     policy.require(actor, "membership.set_household", membership)
     _check_household(actor, household)
+    refuse_archived(household)
+    if not membership.is_active:
+        raise Conflict(_("%(who)s is no longer a member.") % {"who": membership.user})
     membership.household = household
     membership.save(update_fields=["household"])
     _audit(
@@ -260,6 +397,9 @@ def membership_set_roles(
     """Grant or withdraw roles. Only the committee touches committee; nobody changes their own."""
     if membership.id == actor.id:
         raise NotAllowed(_("Nobody can change their own roles; ask another member."))
+    if not membership.is_active:
+        policy.require(actor, "membership.grant_coordinator", membership)
+        raise Conflict(_("%(who)s is no longer a member.") % {"who": membership.user})
     changed = []
     if coordinator is not None and coordinator != membership.is_coordinator:
         policy.require(actor, "membership.grant_coordinator", membership)
@@ -280,6 +420,130 @@ def membership_set_roles(
         membership,
         _membership_data(membership),
         household_id=membership.household_id,
+    )
+    return membership
+
+
+@transaction.atomic
+def household_merge(*, actor: Membership, household: Household, into: Household) -> Household:
+    """Two households that are one: `household`'s members move to `into`, which is kept; the
+    history (movements, needs, promises) stays with the household it happened to, which is
+    archived with `merged_into` set. Open invitations into it now lead into the kept one.
+    Refuses, changing nothing, an archived household or merging one into itself."""
+    policy.require(actor, "household.merge", household)
+    if into.community_id != household.community_id:
+        raise InvalidInput(_("That household belongs to another community."), field="into")
+    if into.id == household.id:
+        raise InvalidInput(_("Choose another household to merge into."), field="into")
+    refuse_archived(household)
+    refuse_archived(into, field="into")
+    moving = list(
+        Membership.objects.filter(household=household, is_active=True).select_for_update()
+    )
+    for membership in moving:
+        membership.household = into
+        membership.save(update_fields=["household"])
+        _audit(
+            actor,
+            household.community_id,
+            "membership.set_household",
+            membership,
+            _membership_data(membership),
+            household_id=into.id,
+        )
+    Invitation.objects.filter(
+        household=household, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(household=into)
+    household.archived_at = timezone.now()
+    household.merged_into = into
+    household.save(update_fields=["archived_at", "merged_into"])
+    _audit(
+        actor,
+        household.community_id,
+        "household.merge",
+        household,
+        {"name": household.name, "merged_into": into.id, "members": len(moving)},
+        household_id=household.id,
+    )
+    return household
+
+
+@transaction.atomic
+def household_archive(*, actor: Membership, household: Household) -> Household:
+    """A household that left: archived, its history kept and its page still there; it receives,
+    asks for and is offered nothing more. Refuses, changing nothing, one that still has
+    members (move them, or they leave, first) or is archived already."""
+    policy.require(actor, "household.archive", household)
+    refuse_archived(household)
+    if Membership.objects.filter(household=household, is_active=True).exists():
+        raise Conflict(
+            _(
+                "%(name)s still has members: place them in another household, or they leave, "
+                "before it is archived."
+            )
+            % {"name": household.name}
+        )
+    household.archived_at = timezone.now()
+    household.save(update_fields=["archived_at"])
+    _audit(
+        actor,
+        household.community_id,
+        "household.archive",
+        household,
+        {"name": household.name, "archived": True},
+        household_id=household.id,
+    )
+    return household
+
+
+def _membership_end(membership: Membership, **ended) -> None:
+    """Leaving and removal end a membership alike: no longer active, roles gone; the row and
+    its history stay (whoever recorded what is still named to those who may see it)."""
+    membership.is_active = False
+    membership.is_coordinator = membership.is_committee = False
+    for field, value in ended.items():
+        setattr(membership, field, value)
+    membership.save(update_fields=["is_active", "is_coordinator", "is_committee", *ended])
+
+
+@transaction.atomic
+def membership_leave(*, actor: Membership, membership: Membership) -> Membership:
+    """The person leaves the community, by their own act; from then on they read nothing of it
+    (every page and API answers as to anyone outside). Their history stays."""
+    policy.require(actor, "membership.leave", membership)
+    _membership_end(membership, left_at=timezone.now())
+    _audit(
+        actor,
+        membership.community_id,
+        "membership.leave",
+        membership,
+        _membership_data(membership),
+        household_id=membership.household_id,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Membership, membership: Membership, reason: str) -> Membership:
+    """The committee removes a member, saying why. The reason is kept in a private entry
+    (coordinators and the committee read it) and on the membership, for `view_private`. Refuses,
+    changing nothing, without a reason, one's own removal, or someone no longer a member."""
+    policy.require(actor, "membership.remove", membership)
+    if not membership.is_active:
+        raise Conflict(_("%(who)s is no longer a member.") % {"who": membership.user})
+    reason = text_or_refuse(reason, field="reason")
+    if not reason:
+        raise InvalidInput(_("Say why the member is removed."), field="reason")
+    _membership_end(membership, removed_at=timezone.now(), removal_reason=reason)
+    audit_append(
+        community_id=membership.community_id,
+        actor_id=actor.id,
+        verb="membership.remove",
+        object_type="membership",
+        object_id=membership.id,
+        data=_membership_data(membership) | {"reason": reason},
+        household_id=membership.household_id,
+        private=True,
     )
     return membership
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pomochi.communities import invitation_views, views
+from pomochi.communities import household_views, invitation_views, views
 
 urlpatterns = [
     path("members/", views.members, name="members"),
@@ -18,7 +18,30 @@ urlpatterns = [
         name="member-password-code",
     ),
     path("members/<int:membership_id>/roles/", views.member_roles, name="member-roles"),
+    path(
+        "members/<int:membership_id>/household/",
+        views.member_household,
+        name="member-household",
+    ),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member-remove"),
+    path("members/leave/", views.member_leave, name="member-leave"),
     path("households/add/", views.household_create, name="household-add"),
+    path("households/own/", household_views.household_own, name="household-own"),
+    path(
+        "households/<int:household_id>/edit/",
+        household_views.household_edit,
+        name="household-edit",
+    ),
+    path(
+        "households/<int:household_id>/merge/",
+        household_views.household_merge,
+        name="household-merge",
+    ),
+    path(
+        "households/<int:household_id>/archive/",
+        household_views.household_archive,
+        name="household-archive",
+    ),
     path("households/import/", views.households_import, name="households-import"),
     path(
         "households/import/confirm/",

@@ -11,8 +11,11 @@ from pomochi.communities.forms import (
     RULE_LABELS,
     BylawsForm,
     HouseholdForm,
+    PlaceForm,
+    RemoveForm,
 )
 from pomochi.communities.models import Membership
+from pomochi.communities.presenters import household_view, member_name, membership_view
 from pomochi.communities.selectors import (
     bylaws_current,
     bylaws_versions,
@@ -25,19 +28,33 @@ from pomochi.web.forms import show_domain_error
 
 @require_membership
 def members(request, community):
+    """The members and the households, as the presenters show them to this member: the page
+    receives dicts, never the models."""
     actor = request.membership
     people = (
         Membership.objects.filter(community=community, is_active=True)
         .select_related("user", "household")
         .order_by("user__username")
     )
+    may_place = policy.can(actor, "membership.set_household", community)
     rows = [
         {
-            "m": m,
+            "m": membership_view(actor=actor, obj=m),
+            "me": m.id == actor.id,
             "can_coordinator": policy.can(actor, "membership.grant_coordinator", m),
             "can_committee": policy.can(actor, "membership.grant_committee", m),
+            "can_remove": policy.can(actor, "membership.remove", m),
         }
         for m in people
+    ]
+    households = list(households_of(community=community).select_related("merged_into"))
+    listed = [
+        {
+            "h": household_view(actor=actor, obj=h),
+            "can_edit": policy.can(actor, "household.update", h),
+            "merged_into": h.merged_into.name if h.merged_into_id else None,
+        }
+        for h in households
     ]
     return render(
         request,
@@ -47,9 +64,74 @@ def members(request, community):
             "rows": rows,
             "can_invite": policy.can(actor, "membership.invite", community),
             "can_add_household": policy.can(actor, "household.create", community),
-            "households": households_of(community=community),
+            "can_create_own": policy.can(actor, "household.create_own", community),
+            "place_form": PlaceForm(community=community) if may_place else None,
+            "households": [row for row in listed if not row["h"]["archived"]],
+            "archived": [row for row in listed if row["h"]["archived"]],
             "can_see_private": policy.can(actor, "household.list_private", community),
         },
+    )
+
+
+@require_POST
+@require_membership
+def member_household(request, community, membership_id: int):
+    """A coordinator places a member (the founder too) in a household, or in none."""
+    target = get_object_or_404(Membership, community=community, pk=membership_id)
+    policy.require(request.membership, "membership.set_household", target)
+    form = PlaceForm(request.POST, community=community)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("members", slug=community.slug)
+    try:
+        services.membership_set_household(
+            actor=request.membership, membership=target, household=form.cleaned_data["household"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Household of %(who)s changed.") % {"who": target.user})
+    return redirect("members", slug=community.slug)
+
+
+@require_membership
+def member_leave(request, community):
+    """Leave the community: asked to confirm first; afterwards nothing of it is theirs to read."""
+    actor = request.membership
+    policy.require(actor, "membership.leave", actor)
+    if request.method == "POST":
+        services.membership_leave(actor=actor, membership=actor)
+        messages.success(request, _("You left %(name)s.") % {"name": community.name})
+        return redirect("home")
+    return render(request, "communities/leave.html", {"community": community})
+
+
+@require_membership
+def member_remove(request, community, membership_id: int):
+    """The committee removes a member, saying why (kept private)."""
+    target = get_object_or_404(
+        Membership.objects.select_related("user"), community=community, pk=membership_id
+    )
+    policy.require(request.membership, "membership.remove", target)
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_remove(
+                actor=request.membership, membership=target, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            messages.success(request, _("%(who)s was removed.") % {"who": target.user})
+            return redirect("members", slug=community.slug)
+    title = _("Remove %(who)s from the community") % {
+        "who": member_name(actor=request.membership, obj=target)
+    }
+    return render(
+        request,
+        "communities/form.html",
+        {"community": community, "form": form, "title": title},
+        status=422 if form.errors else 200,
     )
 
 

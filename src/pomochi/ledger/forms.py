@@ -73,7 +73,10 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         community = actor.community
-        self.households = Household.objects.filter(community=community).order_by("name")
+        # An archived household (it left, or was merged) is offered in no form: history only.
+        self.households = Household.objects.filter(
+            community=community, archived_at__isnull=True
+        ).order_by("name")
         self.own_households = (
             self.households
             if policy.can(actor, "ledger.record_for_any_household", community)

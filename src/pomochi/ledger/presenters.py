@@ -3,7 +3,7 @@ both exports (CSV and JSON-LD) are made from `event_view` alone."""
 
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
-from pomochi.communities.presenters import ANY, NOT_PUBLIC
+from pomochi.communities.presenters import ANY, NOT_PUBLIC, member_name
 from pomochi.communities.quantities import quantity_formatter
 from pomochi.ledger.models import Event
 from pomochi.ledger.selectors import hidden_households, receivers_public
@@ -87,7 +87,7 @@ def event_view(
     if not hidden:
         view |= {
             "recorded_by": obj.recorded_by_id,
-            "recorded_by_name": str(obj.recorded_by.user),
+            "recorded_by_name": member_name(actor=actor, obj=obj.recorded_by),
             "note": obj.note,
         }
     return view

@@ -19,6 +19,7 @@ from pomochi.audit.services import audit_append, audit_append_alike
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
 from pomochi.communities.quantities import format_quantity
+from pomochi.communities.services import refuse_archived
 from pomochi.errors import Conflict, DomainError, InvalidInput
 from pomochi.ledger import sql
 from pomochi.ledger.models import Action, Event, IdempotencyRecord, Pool, PoolKind
@@ -412,6 +413,19 @@ def events_distribute_batch(
         if household.id in seen:
             raise InvalidInput(_("A household appears twice in one distribution."))
         seen.add(household.id)
+    # The lines carry bare households (a round's thousands): the community's archived ones are
+    # few, read in one query.
+    archived = dict(
+        Household.objects.filter(community_id=community_id, archived_at__isnull=False)
+        .values_list("pk", "name")
+        .order_by()
+    )
+    if gone := sorted(archived[pk] for pk in seen if pk in archived):
+        raise Conflict(
+            _("The household %(name)s is archived: nothing more is recorded for it.")
+            % {"name": gone[0]},
+            field="household",
+        )
     total = sum(line.quantity for line in lines)
     with connection.cursor() as cursor:
         adapt = cursor.db.ops.adapt_datetimefield_value
@@ -552,6 +566,8 @@ def _record(
         and provider_household.id == receiver_household.id
     ):
         raise InvalidInput(_("Giver and receiver must be different households."), field="household")
+    if reverses is None:  # a reversal gives back what was given, even to a household gone since
+        refuse_archived(receiver_household)
     values = {
         "community_id": community_id,
         "action": str(action),
