@@ -41,7 +41,9 @@ def events_filtered(
     per_page: int = 50,
 ) -> Page:
     """A page of the community's events, newest first, filtered by any of the arguments."""
-    events = Event.objects.filter(community=community).select_related("resource", "reversed_by")
+    events = Event.objects.filter(community=community).select_related(
+        "resource", "reverses", "reversed_by"
+    )
     if resource is not None:
         events = events.filter(resource=resource)
     if action:
@@ -171,3 +173,9 @@ def holdings_off_their_events(community_id: int) -> str | None:
                 f"but its events add up to {derived}"
             )
     return None
+
+
+def holding_quantity(*, pool: Pool, resource: ResourceType) -> int:
+    """How much of `resource` the pool holds now, in the smallest unit (0 when none)."""
+    holding = Holding.objects.filter(pool=pool, resource=resource).values("quantity").first()
+    return holding["quantity"] if holding else 0
