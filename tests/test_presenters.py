@@ -172,6 +172,7 @@ EVENT_PUBLIC = {
     "unit",
     "quantity",
     "amount",
+    "correction",
     "provider_pool",
     "provider_pool_name",
     "receiver_pool",

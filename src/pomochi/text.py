@@ -17,7 +17,7 @@ from typing import Annotated
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -122,12 +122,26 @@ Reason = text_type(required=True)
 Line = text_type(max_length=LINE_LENGTH, multiline=False)
 
 
+def length_help(max_length: int):
+    """ "Up to 500 characters.": said beside a note before its limit is reached (the field's
+    maxlength attribute stops the typing there)."""
+    return ngettext_lazy("Up to %(max)d character.", "Up to %(max)d characters.", "max") % {
+        "max": max_length
+    }
+
+
 class TextField(forms.CharField):
-    """The rule as a form field: a textarea for notes, a text input for a single line."""
+    """The rule as a form field: a textarea for notes, a text input for a single line.
+
+    A note's limit is said before it is reached: the textarea carries `maxlength` (Django's
+    CharField adds it) and, unless the form says otherwise, the help text "Up to N characters."
+    """
 
     def __init__(self, *, max_length: int = NOTE_LENGTH, multiline: bool = True, **kwargs):
         if "widget" not in kwargs:
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2}) if multiline else forms.TextInput
+        if multiline and not kwargs.get("help_text"):
+            kwargs["help_text"] = length_help(max_length)
         # Trimmed by text_clean, after the length is checked, as in the API.
         super().__init__(max_length=max_length, strip=False, **kwargs)
         self.multiline = multiline

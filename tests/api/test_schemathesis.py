@@ -298,10 +298,23 @@ def test_known_bad_input_is_refused_or_accepted_never_a_server_error(
 
 def test_a_huge_exponent_is_refused_before_it_is_expanded(stocked_village, api_as):
     """“1e300000” used to be expanded into a 300,000-digit integer (seconds of CPU) before
-    being refused; the magnitude is now checked first."""
+    being refused; typed, an exponent is now refused as such, and as a JSON number its
+    magnitude is checked before it is written out."""
     v = stocked_village
     response = api_as(v.alice.user).post(
         "/communities/village/distributions", distribution(v, quantity="1e300000")
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"]["quantity"] == [
+        "Write the number in full, without an exponent: “1e300000” is not accepted."
+    ]
+    body = json.dumps(distribution(v, quantity=0)).replace('"quantity": 0', '"quantity": 1e300000')
+    client = api_as(v.alice.user)
+    response = client.client.post(
+        "/api/v1/communities/village/distributions",
+        body,
+        content_type="application/json",
+        headers=client.headers,
     )
     assert response.status_code == 422
     assert response.json()["fields"]["quantity"] == ["That quantity is too large."]

@@ -7,7 +7,9 @@ from pomochi.communities.selectors import bylaws_current
 def test_the_members_page_offers_only_the_role_changes_the_policy_allows(client, village):
     v = village
     client.force_login(v.alice.user)  # coordinator, not committee
-    rows = {r["m"]["id"]: r for r in client.get(reverse("members", args=["village"])).context["rows"]}
+    rows = {
+        r["m"]["id"]: r for r in client.get(reverse("members", args=["village"])).context["rows"]
+    }
     assert rows[v.bob.id]["can_coordinator"] and not rows[v.bob.id]["can_committee"]
     assert not rows[v.alice.id]["can_coordinator"]  # not their own
     client.force_login(v.bob.user)

@@ -82,8 +82,9 @@ AMOUNT_MARKER = "x-pomochi-amount"
 def _amount(value) -> str:
     """A quantity as the body gave it, checked for shape; its resource reads it (`amount`).
 
-    A decimal string ("12.5", "12,5 kg") or a JSON number (read exactly: the API's parser
-    keeps 12.5 as the decimal 12.5, never a binary float); never true or false.
+    A decimal string ("12.5", "12,5 kg"; no exponent, as on the pages) or a JSON number (read
+    exactly: the API's parser keeps 12.5 as the decimal 12.5, never a binary float; 1E1 is
+    ten); never true or false.
     """
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal | float):
         raise PydanticCustomError(
@@ -91,7 +92,19 @@ def _amount(value) -> str:
         )
     if isinstance(value, float | Decimal) and not value.is_finite():
         raise PydanticCustomError("amount", "{message}", {"message": _("Enter a number.")})
-    text = repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        # A JSON number is a number, exponent or not (1E1 is ten): written out in full for the
+        # parser, which refuses an exponent only in text a person typed ("1e3"). The magnitude
+        # first, so that 1E999999 is never expanded.
+        if value and value.adjusted() > AMOUNT_LENGTH:
+            raise PydanticCustomError(
+                "amount", "{message}", {"message": _("That quantity is too large.")}
+            )
+        text = format(value, "f")
+    else:
+        text = str(value)
     if len(text) > AMOUNT_LENGTH:
         raise PydanticCustomError(
             "amount", "{message}", {"message": _("That quantity is too large.")}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pomochi.communities.models import Household, Membership, ResourceType
+from pomochi.communities.models import Community, Household, Membership, ResourceType
 from pomochi.communities.presenters import member_name
 from pomochi.communities.quantities import format_quantity
 
@@ -32,6 +32,7 @@ class Names:
         self.collecting = False
         self._wanted: dict[type, set] = defaultdict(set)
         self._rows: dict[type, dict] = {}
+        self._zone = None
 
     def _row(self, model, pk, *, by: str = "pk"):
         if self.collecting:
@@ -47,6 +48,18 @@ class Names:
             self._rows[(model, by)] = {getattr(row, by): row for row in rows}
         self._wanted.clear()
         self.collecting = False
+
+    def row(self, model, pk):
+        """The row itself (another app's, by id within the community), or None: while
+        collecting, and for an id not found."""
+        return self._row(model, pk)
+
+    @property
+    def zone(self):
+        """The community's clock, for the days a sentence names (read once a page)."""
+        if self._zone is None:
+            self._zone = Community.objects.get(pk=self.community_id).zone
+        return self._zone
 
     def of(self, model, pk) -> str:
         row = self._row(model, pk)

@@ -11,7 +11,8 @@ Two audiences, two ways out, chosen by name at every call:
 
 And two ways in, one rule: `parse_quantity` reads the API's documented decimal string ("12.5",
 "12,5 kg"); `parse_quantity_localized` is the forms' entry, which also reads the active language's
-grouping ("1,500.5" in English) and then hands the text to the same parser.
+grouping ("1,500.5" in English) and then hands the text to the same parser. Neither reads an
+exponent ("1e3", typed or a JSON number): it is refused with a message saying so.
 """
 
 import re
@@ -24,6 +25,9 @@ from pomochi.errors import InvalidInput
 
 # Fits a signed 64-bit column with room for sums.
 MAX_QUANTITY = 10**15
+
+# A number written with an exponent: "1e3", "2.5E-2", "1e+999999".
+_EXPONENT = re.compile(r"[0-9.]*[eE][+-]?[0-9]+")
 
 
 def parse_quantity(
@@ -54,6 +58,14 @@ def _parse(text, *, decimal_places: int, unit: str, signed: bool) -> int:
     raw = _without_unit(raw, unit)
     # Any space between digits is grouping: a space, a no-break or a narrow no-break space.
     raw = re.sub(r"\s", "", raw).replace(",", ".")
+    if _EXPONENT.fullmatch(raw):
+        # "1e3" is a programmer's shorthand; a person who typed it may have meant anything,
+        # and a slip of "e" for a digit would otherwise record a thousandfold amount.
+        raise InvalidInput(
+            _("Write the number in full, without an exponent: “%(text)s” is not accepted.")
+            % {"text": str(text).strip()},
+            field="quantity",
+        )
     try:
         value = Decimal(raw)
     except InvalidOperation:
@@ -148,15 +160,25 @@ def _decimal(quantity: int, places: int) -> Decimal:
 
 
 def format_quantity(
-    quantity: int, *, resource=None, decimal_places: int | None = None, unit: str | None = None
+    quantity: int,
+    *,
+    resource=None,
+    decimal_places: int | None = None,
+    unit: str | None = None,
+    signed: bool = False,
 ) -> str:
     """For people, in the active language: 12500 → "12.5 kg" in English, "12,5 кг" in Russian.
 
     Grouped as the language groups digits ("10,001 kg", "10 001 кг" with a no-break space),
     without trailing zeros. Never for the API, an export or a stored fact: format_quantity_plain.
+    `signed`: a change of stock, its sign always written: "+2 kg", "−2 kg" (a minus sign).
     """
     places, unit = _places_and_unit(resource, decimal_places, unit)
-    number = number_format(_decimal(quantity, places), use_l10n=True, force_grouping=True)
+    number = number_format(_decimal(abs(quantity), places), use_l10n=True, force_grouping=True)
+    if signed:
+        number = ("−" if quantity < 0 else "+") + number
+    elif quantity < 0:
+        number = "-" + number
     return f"{number} {unit}".strip()
 
 

@@ -31,6 +31,7 @@ from pomochi.ledger.inputs import (
     TRANSFER,
     WORK,
     Movement,
+    movement_doubts,
     movement_record,
 )
 from pomochi.ledger.models import Event, Pool
@@ -92,6 +93,21 @@ class EventOut(Schema):
     reverses: int | None
     reversed_by: int | None
     note: str | None = None
+    correction: str | None = None  # a reversal as people read it: "Correction: … — <reason>"
+
+
+class WarningOut(Schema):
+    """Something unusual about a movement just recorded (ledger.plausibility): the page would
+    have asked for a confirmation; the API records it and says so."""
+
+    kind: str  # "larger_than_usual", "more_than_stock", "not_kept_here"
+    message: str
+
+
+class RecordedOut(EventOut):
+    """The event recorded, as event_view shows it, and what was unusual about it."""
+
+    warnings: list[WarningOut] = []
 
 
 class EventPage(Schema):
@@ -189,6 +205,7 @@ def get_event(request, slug: str, event_id: int):
             "receiver_household",
             "receiver_pool",
             "recorded_by__user",
+            "reverses",
             "reversed_by",
         ),
         community,
@@ -197,7 +214,7 @@ def get_event(request, slug: str, event_id: int):
     return event_out(event, actor=membership)
 
 
-RECORDED = {201: EventOut, 403: Error, 409: Error, **ERRORS}
+RECORDED = {201: RecordedOut, 403: Error, 409: Error, **ERRORS}
 
 
 def movement_bind(movement: Movement, community, body: Schema) -> dict:
@@ -228,13 +245,14 @@ def _movement_route(movement: Movement, view_name: str) -> None:
 
     def post(request, slug: str, body: schema, idempotency_key: str | None = IdempotencyKey):
         community, actor = caller(request, slug)
+        values = movement_bind(movement, community, body)
+        doubts = movement_doubts(movement, values)  # before: the new entry is not "usual"
         event = movement_record(
-            movement,
-            actor=actor,
-            values=movement_bind(movement, community, body),
-            idempotency_key=idempotency_key,
+            movement, actor=actor, values=values, idempotency_key=idempotency_key
         )
-        return Status(201, event_out(event, actor=actor))
+        view = event_view(actor=actor, obj=event, machine=True)
+        warnings = [WarningOut(kind=d.kind, message=d.message) for d in doubts]
+        return Status(201, RecordedOut(**view, warnings=warnings))
 
     post.__name__ = post.__qualname__ = view_name
     post.__doc__ = f"{movement.title}."

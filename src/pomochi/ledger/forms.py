@@ -4,12 +4,13 @@ use), quantities read in the resource's unit. The rules themselves stay in the s
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pomochi.communities import policy
 from pomochi.communities.models import Household, Membership, ResourceKind, ResourceType
-from pomochi.communities.quantities import parse_quantity_localized
+from pomochi.communities.quantities import format_quantity, parse_quantity_localized
 from pomochi.errors import DomainError, InvalidInput
 from pomochi.ledger.inputs import (
     ADJUSTMENT,
@@ -20,8 +21,11 @@ from pomochi.ledger.inputs import (
     TRANSFER,
     WORK,
     Movement,
+    confirmation_token,
+    movement_doubts,
 )
 from pomochi.ledger.models import Pool
+from pomochi.ledger.selectors import holding_quantity
 from pomochi.text import TextField
 
 GOODS = [ResourceKind.CONSUMABLE, ResourceKind.DURABLE]  # what a pool holds
@@ -151,12 +155,72 @@ class MovementForm(RecordForm):
             self.fields["resource"].queryset = self.resources.filter(
                 kind__in=self.movement.resource_kinds
             )
+        self._preselect_own_household()
         occurred_at = self.fields["occurred_at"]
         occurred_at.zone = self.actor.community.zone
         occurred_at.help_text = _("Leave empty for now. Time zone: %(zone)s.") % {
             "zone": self.actor.community.timezone
         }
         occurred_at.widget.attrs["aria-describedby"] = "id_occurred_at-help"
+
+    def _preselect_own_household(self) -> None:
+        """A member who records only for their own household finds it chosen already."""
+        if self.is_bound or self.own_households is self.households:
+            return
+        for party in self.movement.parties:
+            if party.offered == "own_households" and self.actor.household_id:
+                self.initial.setdefault(party.name, self.actor.household_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.doubts, self.confirmation = [], ""
+        if not self.errors and self.movement.quantity and "amount" in cleaned:
+            values = self.values()
+            self.doubts = movement_doubts(self.movement, values)
+            self.confirmation = confirmation_token(self.movement, values)
+        return cleaned
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Valid but unusual (ledger.plausibility), and not yet confirmed for these inputs: the
+        page shows the doubts and asks "Record 10,000 kg?" instead of recording."""
+        return bool(getattr(self, "doubts", None)) and (
+            self.data.get("confirm") != self.confirmation
+        )
+
+    def question(self) -> str:
+        amount = self.cleaned_data["amount"]
+        return _("Record %(amount)s?") % {
+            "amount": format_quantity(
+                amount, resource=self.cleaned_data["resource"], signed=self.signed and amount < 0
+            )
+        }
+
+    def stock_shown(self) -> str | None:
+        """What the chosen store holds of the chosen resource ("Granary holds 100 kg of
+        grain."), for the movements that take from or put into a store; None until both are
+        chosen. Read from the sent form, else from the address (?pool=…&resource=…)."""
+        if "pool" not in self.fields or "resource" not in self.fields:
+            return None
+        pool, resource = self._chosen("pool"), self._chosen("resource")
+        if pool is None or resource is None:
+            return None
+        return _("%(pool)s holds %(amount)s of %(resource)s.") % {
+            "pool": pool.name,
+            "amount": format_quantity(
+                holding_quantity(pool=pool, resource=resource), resource=resource
+            ),
+            "resource": resource.name,
+        }
+
+    def _chosen(self, name: str):
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        if value in (None, ""):
+            return None
+        try:
+            return self.fields[name].clean(value)
+        except ValidationError:
+            return None
 
     def values(self, **fixed) -> dict:
         """The bound inputs for ledger.inputs.movement_record; `fixed` are named by the page's

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pomochi.communities.models import Household, Membership, ResourceKind
 from pomochi.ledger import services
 from pomochi.ledger.models import Event, Pool
+from pomochi.ledger.plausibility import Doubt, amount_doubts
 
 GOODS = (ResourceKind.CONSUMABLE, ResourceKind.DURABLE)
 LABOUR = (ResourceKind.LABOUR,)
@@ -170,4 +171,27 @@ def movement_record(
         occurred_at=values.get("occurred_at"),
         **{movement.text: values.get(movement.text) or ""},
         idempotency_key=idempotency_key,
+    )
+
+
+def movement_doubts(movement: Movement, values: dict[str, Any]) -> list[Doubt]:
+    """What is unusual about recording these bound inputs (ledger.plausibility): the page asks
+    for a confirmation, the API records and lists them. Nothing for a reversal."""
+    if not movement.quantity or values.get(movement.quantity) is None:
+        return []
+    pool = values.get("pool")
+    return amount_doubts(
+        action=movement.action,
+        resource=values["resource"],
+        quantity=values[movement.quantity],
+        pool=pool if isinstance(pool, Pool) else None,
+    )
+
+
+def confirmation_token(movement: Movement, values: dict[str, Any]) -> str:
+    """What a person confirmed on the page ("Yes, record it"): the resource, the stores and
+    households and the amount; a changed amount asks again."""
+    names = [p.name for p in movement.parties] + ["resource", movement.quantity or "quantity"]
+    return ":".join(
+        str(getattr(values.get(name), "pk", values.get(name))) for name in names if name
     )

@@ -1,12 +1,15 @@
 """What a given member sees of a ledger event, decided once: the pages, the API's EventOut and
 both exports (CSV and JSON-LD) are made from `event_view` alone."""
 
+from django.utils.translation import gettext as _
+
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.presenters import ANY, NOT_PUBLIC, member_name
 from pomochi.communities.quantities import quantity_formatter
-from pomochi.ledger.models import Event
+from pomochi.ledger.models import Action, Event
 from pomochi.ledger.selectors import hidden_households, receivers_public
+from pomochi.ledger.sentences import correction_sentence, day, movement_phrase
 
 # What the audit chain's payload may carry with a value (see communities.presenters). An event
 # with a household on either side is tagged with it (the receiver, else the giver), so only a
@@ -47,6 +50,9 @@ def event_view(
       member's own household or `household.view_private`); `hidden` names what is left out.
     - recorded_by, recorded_by_name, note: only when nothing is hidden: whoever recorded work
       is often the household that received it, and a note can name the receiver.
+    - correction: every member; for a reversal the sentence "Correction: the contribution of
+      … on 3 Dec was a mistake — <reason>" naming only what this view shows (its reason only
+      with its note), else None.
 
     `public`: `receivers_public`'s answer for this member, asked once for a page or an export.
     """
@@ -90,7 +96,55 @@ def event_view(
             "recorded_by_name": member_name(actor=actor, obj=obj.recorded_by),
             "note": obj.note,
         }
+    view["correction"] = (
+        _correction(view, original=obj.reverses, zone=actor.community.zone)
+        if obj.action == Action.REVERSE and obj.reverses_id
+        else None
+    )
     return view
+
+
+def party_name(view: dict, side: str) -> str:
+    """One side of an event as its view names it: the store, "a household" when the reader may
+    not see which, the household, or "—"."""
+    if view.get(f"{side}_pool_name"):
+        return view[f"{side}_pool_name"]
+    if f"{side}_household" in view["hidden"]:
+        return _("a household")
+    return view.get(f"{side}_household_name") or "—"
+
+
+def event_phrase(view: dict, *, zone) -> str:
+    """An (original) event as a sentence names it, from its view alone: "the contribution of
+    1,000 kg of grain by Safonovs to Granary on 3 Dec" (ledger.sentences.movement_phrase)."""
+    amount = view["amount"]
+    if view["action"] == Action.ADJUST:
+        amount = ("−" if view["provider_pool"] else "+") + amount
+    return movement_phrase(
+        action=view["action"],
+        amount=_("%(amount)s of %(resource)s")
+        % {"amount": amount, "resource": view["resource_name"]},
+        giver=party_name(view, "provider"),
+        receiver=party_name(view, "receiver"),
+        on=day(view["occurred_at"], zone),
+    )
+
+
+def _correction(view: dict, *, original: Event, zone) -> str:
+    """A reversal as a correction of its original, named from the reversal's own view (its
+    sides are the original's, swapped), so what it hides stays hidden, its reason too."""
+    amount = view["amount"]
+    if original.action == Action.ADJUST:
+        amount = ("−" if view["receiver_pool"] else "+") + amount
+    phrase = movement_phrase(
+        action=original.action,
+        amount=_("%(amount)s of %(resource)s")
+        % {"amount": amount, "resource": view["resource_name"]},
+        giver=party_name(view, "receiver"),
+        receiver=party_name(view, "provider"),
+        on=day(original.occurred_at, zone),
+    )
+    return correction_sentence(phrase=phrase, reason=view.get("note") or "")
 
 
 def events_view(*, actor: Membership, events) -> list[dict]:

@@ -68,6 +68,7 @@ def movements_listed(
             events = events.filter(pk__in=sql.ids_subquery(found))
     return events.select_related(
         "resource",
+        "reverses",
         "reversed_by",
         "provider_household",
         "provider_pool",
@@ -220,3 +221,9 @@ def holdings_off_their_events(community_id: int) -> str | None:
                 f"but its events add up to {derived}"
             )
     return None
+
+
+def holding_quantity(*, pool: Pool, resource: ResourceType) -> int:
+    """How much of `resource` the pool holds now, in the smallest unit (0 when none)."""
+    holding = Holding.objects.filter(pool=pool, resource=resource).values("quantity").first()
+    return holding["quantity"] if holding else 0

@@ -1,10 +1,12 @@
 """How the ledger's audit entries read (registered with the audit app in LedgerConfig.ready)."""
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pomochi.audit.sentences import register_sentence
-from pomochi.ledger.models import Pool
+from pomochi.ledger.models import Action, Event, Pool
 
 
 def _parties(data, names):
@@ -57,10 +59,66 @@ def _adjust(data, names):
 
 
 def _reverse(data, names):
-    said = _(
-        "corrected entry no. %(event)s (a mistake): %(amount)s back from %(giver)s to %(receiver)s"
+    # The reversal runs the other way: its receiver gave the original, its giver received it.
+    original = names.row(Event, data["reverses"])
+    parties = _parties(data, names)
+    if original is None:  # an entry no longer in the table (or the first pass, collecting)
+        return correction_sentence(
+            phrase=_("entry no. %(event)s") % {"event": data["reverses"]},
+            reason=data.get("note") or "",
+        )
+    amount = parties["amount"]
+    if original.action == Action.ADJUST:
+        amount = ("−" if data.get("receiver_pool") else "+") + amount
+    phrase = movement_phrase(
+        action=original.action,
+        amount=amount,
+        giver=parties["receiver"],
+        receiver=parties["giver"],
+        on=day(original.occurred_at, names.zone),
     )
-    return _with_note(said % (_parties(data, names) | {"event": data["reverses"]}), data)
+    return correction_sentence(phrase=phrase, reason=data.get("note") or "")
+
+
+def day(moment, zone) -> str:
+    """The day of an entry as a sentence names it: "3 Dec" this year, "3 Dec 2025" before."""
+    local = timezone.localtime(moment, zone)
+    this_year = timezone.localtime(timezone.now(), zone).year
+    return date_format(local, "j M" if local.year == this_year else "j M Y")
+
+
+def movement_phrase(*, action: str, amount: str, giver: str, receiver: str, on: str) -> str:
+    """An entry named in a sentence, worded once for every door that names one (the reverse
+    form, a correction on the pages and in the API, the audit chain): "the contribution of
+    1,000 kg of grain by Safonovs to Granary on 3 Dec". `amount` is "1,000 kg of grain" (for
+    an adjustment with its sign); `giver` and `receiver` as the reader may see them ("a
+    household" when hidden); for an adjustment the store is whichever side it is on."""
+    parts = {"amount": amount, "giver": giver, "receiver": receiver, "on": on}
+    if action == Action.CONTRIBUTE:
+        said = _("the contribution of %(amount)s by %(giver)s to %(receiver)s on %(on)s")
+    elif action == Action.DISTRIBUTE:
+        said = _("the distribution of %(amount)s from %(giver)s to %(receiver)s on %(on)s")
+    elif action == Action.TRANSFER:
+        said = _("the gift of %(amount)s from %(giver)s to %(receiver)s on %(on)s")
+    elif action == Action.WORK:
+        said = _("the work of %(amount)s by %(giver)s for %(receiver)s on %(on)s")
+    elif action == Action.ADJUST:
+        store = receiver if receiver != "—" else giver
+        return _("the adjustment of %(store)s by %(amount)s on %(on)s") % {
+            "store": store,
+            "amount": amount,
+            "on": on,
+        }
+    else:
+        said = _("the %(action)s of %(amount)s from %(giver)s to %(receiver)s on %(on)s")
+        parts["action"] = Action(action).label
+    return said % parts
+
+
+def correction_sentence(*, phrase: str, reason: str) -> str:
+    """A reversal as people read it: "Correction: <the entry> was a mistake — <reason>"."""
+    said = _("Correction: %(entry)s was a mistake") % {"entry": phrase}
+    return f"{said} — {reason}" if reason else said
 
 
 def _pool(data, names):

@@ -15,7 +15,7 @@ from pomochi.ledger import forms
 from pomochi.ledger.filters import MovementFilterForm
 from pomochi.ledger.inputs import MOVEMENTS, REVERSAL, movement_record
 from pomochi.ledger.models import Event, Pool
-from pomochi.ledger.presenters import event_view, events_view
+from pomochi.ledger.presenters import event_phrase, event_view, events_view
 from pomochi.ledger.selectors import (
     holdings_for_pool,
     household_totals,
@@ -110,6 +110,7 @@ def event_detail(request, community, event_id: int):
             "receiver_household",
             "receiver_pool",
             "recorded_by__user",
+            "reverses",
             "reversed_by",
         ),
         community=community,
@@ -140,8 +141,10 @@ def record(request, community, action: str):
         raise PermissionDenied
     policy.require(request.membership, f"ledger.{action}.form", community)
     movement = MOVEMENTS[action]
-    form = forms.FORMS[action](request.POST or None, actor=request.membership)
-    if request.method == "POST" and form.is_valid():
+    # ?pool=…&resource=… choose them before the form is sent (the stock shown; htmx asks so)
+    chosen = {name: request.GET[name] for name in ("pool", "resource") if name in request.GET}
+    form = forms.FORMS[action](request.POST or None, actor=request.membership, initial=chosen)
+    if request.method == "POST" and form.is_valid() and not form.awaiting_confirmation:
         try:
             event = movement_record(
                 movement,
@@ -157,7 +160,10 @@ def record(request, community, action: str):
                 _("Recorded: %(what)s %(amount)s.")
                 % {
                     "what": event.get_action_display(),
-                    "amount": format_quantity(event.quantity, resource=event.resource),
+                    # an adjustment keeps its sign: "−2 kg" taken out
+                    "amount": format_quantity(
+                        form.cleaned_data["amount"], resource=event.resource, signed=form.signed
+                    ),
                 },
             )
             return redirect("community", slug=community.slug)
@@ -165,14 +171,33 @@ def record(request, community, action: str):
     return render(
         request,
         "ledger/record.html",
-        {"community": community, "form": form, "title": movement.title, "action": action},
+        {
+            "community": community,
+            "form": form,
+            "title": movement.title,
+            "action": action,
+            "confirm": form.is_bound and not form.errors and form.awaiting_confirmation,
+            "stock": form.stock_shown(),
+        },
         status=status,
     )
 
 
 @require_membership
 def reverse_event(request, community, event_id: int):
-    event = get_object_or_404(Event, community=community, pk=event_id)
+    event = get_object_or_404(
+        Event.objects.select_related(
+            "resource",
+            "provider_household",
+            "provider_pool",
+            "receiver_household",
+            "receiver_pool",
+            "recorded_by__user",
+            "reversed_by",
+        ),
+        community=community,
+        pk=event_id,
+    )
     policy.require(request.membership, "ledger.reverse", event)
     form = forms.ReverseForm(request.POST or None, actor=request.membership)
     if request.method == "POST" and form.is_valid():
@@ -189,6 +214,7 @@ def reverse_event(request, community, event_id: int):
             messages.success(request, _("The entry was reversed."))
             return redirect("event", slug=community.slug, event_id=event.id)
     status = 422 if form.is_bound and form.errors else 200
+    seen = event_view(actor=request.membership, obj=event)
     return render(
         request,
         "ledger/record.html",
@@ -196,7 +222,8 @@ def reverse_event(request, community, event_id: int):
             "community": community,
             "form": form,
             "title": REVERSAL.title,
-            "event": event_view(actor=request.membership, obj=event),
+            "event": seen,
+            "original": event_phrase(seen, zone=community.zone),
         },
         status=status,
     )
