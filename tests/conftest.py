@@ -122,6 +122,15 @@ def plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+def bylaws_with(v, **rules) -> None:
+    """The committee (vera) changes the village's bylaws' rules, the rest as they are."""
+    from pomochi.communities.selectors import bylaws_current
+    from pomochi.communities.services import bylaws_change
+
+    current = bylaws_current(community=v.community).rules
+    bylaws_change(actor=v.vera, community=v.community, rules=current | rules, reason="test")
+
+
 @pytest.fixture
 def village(db):
     return build_village()

@@ -40,6 +40,7 @@ from pomochi.aid.rounds import appeal_file, round_decide, round_execute, round_o
 from pomochi.aid.services import commitment_make, need_post, offer_post
 from pomochi.communities.invitations import invitation_create
 from pomochi.ledger.services import event_contribute, event_distribute, event_reverse
+from pomochi.ledger.waiting import contribution_submit
 from tests.api.conftest import ApiClient
 
 ROLES = ("anonymous", "outsider", "member", "coordinator", "committee")
@@ -75,6 +76,10 @@ def build_world(v: SimpleNamespace, h: SimpleNamespace) -> SimpleNamespace:
     v.charlie, v.kuznetsovs, v.store, v.hamlet_grain = h.charlie, h.kuznetsovs, h.store, h.grain
     v.hamlet_event = event_contribute(
         actor=h.charlie, household=h.kuznetsovs, pool=h.store, resource=h.grain, quantity=5
+    )
+    # bob's household brought grain: his record waits for a coordinator (mutual checks)
+    v.waiting = contribution_submit(
+        actor=v.bob, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=3_000
     )
     v.bob_token, _secret = token_create(user=v.bob.user, name="bob's phone")
     v.charlie_token, _secret = token_create(user=h.charlie.user, name="charlie's phone")

@@ -31,6 +31,7 @@ from pomochi.aid.services import commitment_make, need_post, offer_post
 from pomochi.api.common import AMOUNT_MARKER
 from pomochi.api.v1 import api
 from pomochi.ledger.models import Event
+from pomochi.ledger.waiting import contribution_submit
 from pomochi.text import (
     LINE_LENGTH,
     NOTE_LENGTH,
@@ -154,6 +155,9 @@ def world(stocked_village):
         actor=v.bob, community=v.community, household=v.petrovs, resource=v.potatoes, quantity=50
     )
     v.plough_given = Event.objects.get(community=v.community, resource=v.plough)
+    v.waiting = contribution_submit(
+        actor=v.bob, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=2_000
+    )
     return v
 
 
@@ -292,6 +296,30 @@ CASES = {
     ),
     "POST /api/v1/communities/{slug}/invitations/{invitation_id}/revoke": None,
     "POST /api/v1/invitations/{code}/accept": None,
+    "POST /api/v1/communities/{slug}/households": lambda v: (
+        v.alice,
+        {},
+        {"name": "Belovs", "size": 2},
+    ),
+    "PATCH /api/v1/communities/{slug}/households/{household_id}": lambda v: (
+        v.alice,
+        {"household_id": v.sidorovs.id},
+        {"name": "Sidorovs-Petrovs"},
+    ),
+    "POST /api/v1/communities/{slug}/households/{household_id}/merge": None,
+    "POST /api/v1/communities/{slug}/households/{household_id}/archive": None,
+    "POST /api/v1/communities/{slug}/memberships/me/leave": None,
+    "POST /api/v1/communities/{slug}/memberships/{membership_id}/remove": lambda v: (
+        v.vera,
+        {"membership_id": v.bob.id},
+        {"reason": "took from the Granary at night"},
+    ),
+    "POST /api/v1/communities/{slug}/waiting-records/{record_id}/confirm": None,
+    "POST /api/v1/communities/{slug}/waiting-records/{record_id}/decline": lambda v: (
+        v.alice,
+        {"record_id": v.waiting.id},
+        {"reason": "nothing came"},
+    ),
     "POST /api/v1/communities/{slug}/appeals/{appeal_id}/decision": lambda v: (
         v.vera,
         {"appeal_id": v.appeal.id},

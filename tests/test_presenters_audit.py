@@ -37,6 +37,7 @@ from pomochi.communities.services import (
 from pomochi.ledger import presenters as ledger_presenters
 from pomochi.ledger.models import Event
 from pomochi.ledger.services import event_adjust, event_reverse, event_transfer, event_work
+from pomochi.ledger.waiting import contribution_confirm, contribution_decline, contribution_submit
 from tests.test_field_leaks import build_marked_world
 
 TABLE = (
@@ -93,6 +94,8 @@ VERBS = {
     "round.delivery_reversed": "allocationround",
     "appeal.file": "appeal",
     "appeal.decide": "appeal",
+    "contribution.submit": "pendingcontribution",
+    "contribution.decline": "pendingcontribution",
 }
 
 
@@ -193,6 +196,20 @@ def every_verb_once_more(w):
         note="mended the fence",
     )
     event_adjust(actor=w.vera, pool=w.granary, resource=w.grain, change=-100, reason="mice")
+
+    # Mutual checks: bob's household's records, one declined, one confirmed (event.contribute).
+    def brought(quantity):
+        return contribution_submit(
+            actor=w.bob,
+            household=w.petrovs,
+            pool=w.granary,
+            resource=w.grain,
+            quantity=quantity,
+            note="two sacks by the back door",
+        )
+
+    contribution_decline(actor=w.alice, record=brought(500), reason="nothing came")
+    contribution_confirm(actor=w.alice, record=brought(300))
     # Households that are one, and one that left; a member who leaves, one who is removed.
     belovs = household_create(actor=w.alice, community=w.community, name="Belovs", size=2)
     household_merge(actor=w.alice, household=belovs, into=w.sidorovs)

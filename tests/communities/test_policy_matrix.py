@@ -33,6 +33,7 @@ from pomochi.ledger.services import (
     event_work,
     pool_create,
 )
+from pomochi.ledger.waiting import contribution_confirm, contribution_decline, contribution_submit
 
 ROLES = ["olga", "alice", "vera", "bob", "charlie"]
 
@@ -68,6 +69,20 @@ def calls(v):
         "household_update_own": (
             lambda a: household_update(actor=a, household=v.petrovs, size=5),
             {"olga", "alice", "bob"},
+        ),
+        "contribution_submit": (
+            lambda a: contribution_submit(
+                actor=a, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=1
+            ),
+            {"bob"},
+        ),
+        "contribution_confirm": (
+            lambda a: contribution_confirm(actor=a, record=v.waiting),
+            {"olga", "alice"},
+        ),
+        "contribution_decline": (
+            lambda a: contribution_decline(actor=a, record=v.waiting, reason="never came"),
+            {"olga", "alice"},
         ),
         # A member in no household (vera) starts one and lives in it: two entries.
         "household_create_own": (
@@ -148,7 +163,7 @@ def calls(v):
             lambda a: event_contribute(
                 actor=a, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=1
             ),
-            {"olga", "alice", "bob"},
+            {"olga", "alice"},  # bob's waits for a coordinator under the default bylaws
         ),
         "contribute_other": (
             lambda a: event_contribute(
@@ -226,6 +241,9 @@ CASES = [
         "work_for_other",
         "adjust",
         "reverse",
+        "contribution_submit",
+        "contribution_confirm",
+        "contribution_decline",
     ]
     for role in ROLES
 ]
@@ -235,6 +253,9 @@ CASES = [
 def test_policy_matrix(stocked_village, hamlet, name, role):
     v = stocked_village
     v.first_event = Event.objects.filter(community=v.community).order_by("id").first()
+    v.waiting = contribution_submit(
+        actor=v.bob, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=1_000
+    )
     actor = hamlet.charlie if role == "charlie" else getattr(v, role)
     call, allowed, *written = calls(v)[name]
     entries_before = AuditEntry.objects.filter(community=v.community).count()

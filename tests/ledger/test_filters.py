@@ -344,7 +344,7 @@ def test_a_households_history_is_paged_with_its_filters(stocked_village, client)
     v = stocked_village
     for n in range(32):
         event_contribute(
-            actor=v.bob,
+            actor=v.alice,
             household=v.petrovs,
             pool=v.granary,
             resource=v.grain,

@@ -164,7 +164,9 @@ def allowed(call: Call) -> bool:
     coordinator, committee, household = ROLES[call.actor]
     match call.action:
         case "contribute":
-            return coordinator or household == call.giver
+            # a plain member's contribution waits for a coordinator (ledger.waiting, the
+            # default bylaws): event_contribute refuses it
+            return coordinator
         case "distribute":
             return coordinator
         case "transfer":

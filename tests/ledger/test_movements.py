@@ -16,6 +16,7 @@ from pomochi.ledger.services import (
     event_transfer,
     event_work,
 )
+from tests.conftest import bylaws_with
 
 
 def stock(pool, resource) -> int:
@@ -23,8 +24,13 @@ def stock(pool, resource) -> int:
     return holding.quantity if holding else 0
 
 
-def test_a_member_contributes_from_their_own_household(village):
+def test_a_member_contributes_from_their_own_household_where_the_bylaws_trust_them(village):
     v = village
+    with pytest.raises(NotAllowed):  # by default it waits for a coordinator (ledger.waiting)
+        event_contribute(
+            actor=v.bob, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=3_000
+        )
+    bylaws_with(v, members_contributions_wait=False)
     event_contribute(
         actor=v.bob, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=3_000
     )

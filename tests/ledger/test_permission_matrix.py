@@ -114,6 +114,16 @@ def only_distributions(response, w, role):
     assert actions == {"distribute"}
 
 
+def waiting_listed(response, w, role):
+    """The coordinator's list of records waiting names bob's, with its amount."""
+    if response["Content-Type"].startswith("application/json"):
+        records = response.json()
+        assert [(r["id"], r["amount"]) for r in records] == [(w.waiting.id, "3 kg")]
+    else:
+        assert [r["id"] for r in response.context["records"]] == [w.waiting.id]
+        assert "Petrovs" in html(response) and "3 kg" in html(response)
+
+
 def record_data(**fields) -> Callable:
     """A record form's data; a fresh idempotency key per request."""
 
@@ -276,6 +286,31 @@ def web_routes() -> list[Route]:
         ),
         # Recording. Forms are offered by role; the service then checks the household chosen.
         Route("record", page(committee=403), kwargs=record("contribute")),
+        Route(
+            "waiting-records", page(allowed=("coordinator",)), kwargs=VILLAGE, check=waiting_listed
+        ),
+        Route(
+            "waiting-confirm",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"record_id": pk("waiting")},
+            method="POST",
+            data=EMPTY,
+        ),
+        Route(
+            "waiting-decline",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"record_id": pk("waiting")},
+            method="POST",
+            data={"reason": "nothing came"},
+        ),
+        Route(
+            "waiting-decline",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"record_id": pk("waiting")},
+            method="POST",
+            data=EMPTY,
+            variant="without a reason",
+        ),
         Route(
             "record",
             page(302, committee=403),
@@ -564,9 +599,38 @@ def api_routes() -> list[Route]:
         # Contributions: from one's own household, or any household for a coordinator.
         post(
             "post_contribution",
-            api(201, committee=403),
+            api(201, member=202, committee=403),  # a plain member's waits (mutual checks)
             contribution | {"household": own_household},
             "from own household",
+        ),
+        # Mutual checks: the records waiting for a coordinator, confirmed or declined.
+        Route(
+            "api-v1:list_waiting_records",
+            api(allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            check=waiting_listed,
+        ),
+        Route(
+            "api-v1:confirm_waiting_record",
+            api(201, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"record_id": pk("waiting")},
+            method="POST",
+            data={},
+        ),
+        Route(
+            "api-v1:decline_waiting_record",
+            api(allowed=("coordinator",)),
+            kwargs=VILLAGE | {"record_id": pk("waiting")},
+            method="POST",
+            data={"reason": "nothing came"},
+        ),
+        Route(
+            "api-v1:decline_waiting_record",
+            api(422, outsider=422, member=422, committee=422),
+            kwargs=VILLAGE | {"record_id": pk("waiting")},
+            method="POST",
+            data={},
+            variant="without a reason",
         ),
         post(
             "post_contribution",

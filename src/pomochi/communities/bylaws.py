@@ -35,6 +35,9 @@ class Rules(BaseModel):
     appeal_window_days: int = Field(default=7, ge=0, le=90)
     # May two households turn a match into a commitment themselves, without a coordinator?
     households_commit_directly: bool = False
+    # Mutual checks: a plain member's contribution into a store waits for a coordinator to
+    # confirm that it arrived (ledger.waiting) before it is a ledger event.
+    members_contributions_wait: bool = True
 
 
 def default_rules() -> dict:

@@ -124,6 +124,9 @@ RULE_LABELS = {
     "trust_decay_half_life_days": _("How fast old deeds fade from trust (half-life, days)"),
     "appeal_window_days": _("Days to appeal an allocation"),
     "households_commit_directly": _("Households may agree commitments without a coordinator"),
+    "members_contributions_wait": _(
+        "A member's contribution waits for a coordinator to confirm it"
+    ),
     "needs_visible_to_members": _("Members may see each other's needs"),
     "receivers_visible_to_members": _("Members may see who received aid"),
 }
@@ -147,6 +150,7 @@ class BylawsForm(forms.Form):
     trust_decay_half_life_days = forms.IntegerField(min_value=7, max_value=3650)
     appeal_window_days = forms.IntegerField(min_value=0, max_value=90)
     households_commit_directly = forms.BooleanField(required=False)
+    members_contributions_wait = forms.BooleanField(required=False)
     needs_visible_to_members = forms.BooleanField(required=False)
     receivers_visible_to_members = forms.BooleanField(required=False)
     reason = TextField(label=_("Why the change"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -159,6 +159,31 @@ def _makes_commitment(actor, proposal) -> bool:
     )
 
 
+def _contribution_waits(actor, target) -> bool:
+    """Mutual checks: where the bylaws say so (members_contributions_wait), a plain member's
+    contribution waits for a coordinator to confirm that it arrived (ledger.waiting)."""
+    return not actor.is_coordinator and _rules(actor)["members_contributions_wait"]
+
+
+def _contributes_at_once(actor, household) -> bool:
+    """A contribution recorded as a ledger event straight away: a coordinator's, or a member's
+    from their own household where the bylaws do not make it wait."""
+    return actor.is_coordinator or (
+        actor.household_id is not None
+        and actor.household_id == household.id
+        and not _contribution_waits(actor, household)
+    )
+
+
+def _own_household(actor, household) -> bool:
+    return actor.household_id is not None and actor.household_id == household.id
+
+
+def _sees_waiting_record(actor, record) -> bool:
+    """A record waiting for confirmation names its household: it, coordinators, committee."""
+    return _sees_household_private(actor, record.household)
+
+
 def _answers_commitment(actor, commitment) -> bool:
     """The giver household accepts or declines a promise proposed in its name. For a household
     with nobody online a coordinator records its answer, given in person."""
@@ -253,7 +278,14 @@ RULES: dict[str, Rule] = {
     "bylaws.change": _committee,
     "resource.create": _coordinator,
     "pool.create": _coordinator,
-    "ledger.contribute": _own_household_or_coordinator,
+    "ledger.contribute": _contributes_at_once,
+    # Mutual checks (ledger.waiting): whose contributions wait (target: the community), who
+    # submits one for their own household, who confirms or declines it and sees the list.
+    "ledger.contribute.waits": _contribution_waits,
+    "contribution.submit": _own_household,  # target: the household
+    "contribution.view": _sees_waiting_record,
+    "contribution.decide": _coordinator,  # confirm or decline; target: the record
+    "contribution.list_waiting": _coordinator,  # target: the community
     "ledger.distribute": _coordinator,
     "ledger.transfer": _own_household_or_coordinator,
     # The household that received the work confirms it; a worker cannot credit themselves.

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pomochi.accounts.models import User
+from pomochi.communities import policy
 from pomochi.communities.invitations import invitation_accept, invitation_create
 from pomochi.communities.models import (
     Community,
@@ -49,6 +50,7 @@ from pomochi.ledger.services import (
     event_work,
     pool_create,
 )
+from pomochi.ledger.waiting import contribution_confirm, contribution_submit
 
 PASSWORD = "pomochi-demo"
 TIMEZONE = "Europe/Moscow"  # no daylight saving since 2014: no ambiguous local times
@@ -281,6 +283,7 @@ class _Builder:
                     }
                 )
         self._mistake_and_reversal()
+        self._record_waiting()
         return DemoVillage(
             community=self.community,
             households=self.households,
@@ -581,13 +584,18 @@ class _Builder:
         common = {"actor": move.actor, "resource": resource, "occurred_at": move.at}
         store = (move.pool, move.resource)
         if move.action == "contribute":
-            event_contribute(
-                household=move.household,
-                pool=self.pools[move.pool],
-                quantity=move.quantity,
-                note=move.note,
+            values = {
+                "household": move.household,
+                "pool": self.pools[move.pool],
+                "quantity": move.quantity,
+                "note": move.note,
                 **common,
-            )
+            }
+            if policy.can(move.actor, "ledger.contribute", move.household):
+                event_contribute(**values)
+            else:  # mutual checks: the member's record waits until the keeper confirms it
+                record = contribution_submit(**values)
+                contribution_confirm(actor=self.actors["coordinator"], record=record)
             self._stock(store, move.quantity)
         elif move.action == "distribute":
             quantity, note = self._ration(move)
@@ -647,6 +655,20 @@ class _Builder:
     def _stock(self, store: tuple[str, str], change: int) -> None:
         self.stock[store] += change
         self.peak[store] = max(self.peak[store], self.stock[store])
+
+    def _record_waiting(self) -> None:
+        """The member's household brought firewood yesterday: the record waits for the keeper
+        to confirm it arrived (mutual checks), as it would on the day someone opens the demo."""
+        member = self.actors["member"]
+        household = next(h for h in self.households if h.id == self.member_home)
+        contribution_submit(
+            actor=member,
+            household=household,
+            pool=self.pools["granary"],
+            resource=self.resources["grain"],
+            quantity=self._amount("grain", 5, 15),
+            occurred_at=(self.end - timedelta(days=1)).replace(hour=10),
+        )
 
     def _mistake_and_reversal(self) -> None:
         """A contribution typed with an extra zero, reversed by the committee, then re-entered.

@@ -20,6 +20,7 @@ from pomochi.api.common import (
     get_in_community,
     in_community,
 )
+from pomochi.communities import policy
 from pomochi.communities.models import ResourceType
 from pomochi.communities.quantities import format_quantity_plain
 from pomochi.ledger.filters import MovementQuery, movement_criteria
@@ -31,17 +32,20 @@ from pomochi.ledger.inputs import (
     TRANSFER,
     WORK,
     Movement,
+    contribution_record,
     movement_doubts,
     movement_record,
 )
-from pomochi.ledger.models import Event, Pool
-from pomochi.ledger.presenters import event_view
+from pomochi.ledger.models import Event, PendingContribution, Pool
+from pomochi.ledger.presenters import event_view, waiting_record_view
 from pomochi.ledger.selectors import (
     holdings_for_pool,
     movements_listed,
     movements_page,
     receivers_public,
+    records_waiting,
 )
+from pomochi.ledger.waiting import contribution_confirm, contribution_decline
 
 router = Router(tags=["ledger"])
 
@@ -217,6 +221,12 @@ def get_event(request, slug: str, event_id: int):
 RECORDED = {201: RecordedOut, 403: Error, 409: Error, **ERRORS}
 
 
+def recorded_out(event: Event, *, actor, doubts) -> RecordedOut:
+    """The recorded event with the plausibility doubts its amount raised (ledger.plausibility)."""
+    warnings = [WarningOut(kind=d.kind, message=d.message) for d in doubts]
+    return RecordedOut(**event_view(actor=actor, obj=event, machine=True), warnings=warnings)
+
+
 def movement_bind(movement: Movement, community, body: Schema) -> dict:
     """The body's ids found in the caller's community and its quantity read in the resource's
     unit: the inputs ledger.inputs.movement_record takes, as the page's form gives them."""
@@ -250,17 +260,113 @@ def _movement_route(movement: Movement, view_name: str) -> None:
         event = movement_record(
             movement, actor=actor, values=values, idempotency_key=idempotency_key
         )
-        view = event_view(actor=actor, obj=event, machine=True)
-        warnings = [WarningOut(kind=d.kind, message=d.message) for d in doubts]
-        return Status(201, RecordedOut(**view, warnings=warnings))
+        return Status(201, recorded_out(event, actor=actor, doubts=doubts))
 
     post.__name__ = post.__qualname__ = view_name
     post.__doc__ = f"{movement.title}."
     router.post(f"/communities/{{slug}}/{movement.path}", response=RECORDED)(post)
 
 
+class WaitingRecordOut(Schema):
+    """A record waiting for confirmation (mutual checks), as ledger.presenters.waiting_record_view
+    shows it: a plain member's contribution under the bylaws' members_contributions_wait."""
+
+    id: int
+    state: str
+    state_name: str
+    household: int
+    household_name: str
+    pool: int
+    pool_name: str
+    resource: int
+    resource_name: str
+    unit: str
+    quantity: int
+    amount: str
+    occurred_at: datetime
+    submitted_at: datetime
+    submitted_by: int
+    submitted_by_name: str
+    note: str
+    decided_at: datetime | None
+    decided_by: int | None
+    decline_reason: str
+    event: int | None
+
+
+def waiting_record_out(record: PendingContribution, *, actor) -> WaitingRecordOut:
+    return WaitingRecordOut(**waiting_record_view(actor=actor, obj=record, machine=True))
+
+
+CONTRIBUTION_IN = movement_schema(CONTRIBUTION)
+
+
+@router.post(
+    "/communities/{slug}/contributions",
+    response={201: RecordedOut, 202: WaitingRecordOut, 403: Error, 409: Error, **ERRORS},
+)
+def post_contribution(
+    request, slug: str, body: CONTRIBUTION_IN, idempotency_key: str | None = IdempotencyKey
+):
+    """Record a contribution. A plain member's waits for a coordinator's confirmation where the
+    bylaws say so (members_contributions_wait): 202 with the waiting record, not yet an event."""
+    community, actor = caller(request, slug)
+    values = movement_bind(CONTRIBUTION, community, body)
+    doubts = movement_doubts(CONTRIBUTION, values)
+    recorded = contribution_record(actor=actor, values=values, idempotency_key=idempotency_key)
+    if isinstance(recorded, PendingContribution):
+        return Status(202, waiting_record_out(recorded, actor=actor))
+    return Status(201, recorded_out(recorded, actor=actor, doubts=doubts))
+
+
+class RecordDeclineIn(Schema):
+    reason: Reason
+
+
+@router.get(
+    "/communities/{slug}/waiting-records",
+    response={200: list[WaitingRecordOut], 403: Error, **ERRORS},
+)
+def list_waiting_records(request, slug: str):
+    """The records waiting for a coordinator's confirmation, oldest first."""
+    community, actor = caller(request, slug)
+    policy.require(actor, "contribution.list_waiting", community)
+    return [waiting_record_out(r, actor=actor) for r in records_waiting(community=community)]
+
+
+def _waiting_record(community, actor, record_id: int) -> PendingContribution:
+    record = get_in_community(PendingContribution.objects, community, record_id)
+    policy.require(actor, "contribution.decide", record)
+    return record
+
+
+@router.post(
+    "/communities/{slug}/waiting-records/{record_id}/confirm",
+    response={201: EventOut, 403: Error, 409: Error, **ERRORS},
+)
+def confirm_waiting_record(
+    request, slug: str, record_id: int, idempotency_key: str | None = IdempotencyKey
+):
+    """Confirm that a waiting record's goods arrived: the contribution is recorded (201)."""
+    community, actor = caller(request, slug)
+    record = _waiting_record(community, actor, record_id)
+    event = contribution_confirm(actor=actor, record=record, idempotency_key=idempotency_key)
+    return Status(201, event_out(event, actor=actor))
+
+
+@router.post(
+    "/communities/{slug}/waiting-records/{record_id}/decline",
+    response={200: WaitingRecordOut, 403: Error, 409: Error, **ERRORS},
+)
+def decline_waiting_record(request, slug: str, record_id: int, body: RecordDeclineIn):
+    """Decline a waiting record, with the reason its member is told; nothing is recorded."""
+    community, actor = caller(request, slug)
+    record = _waiting_record(community, actor, record_id)
+    record = contribution_decline(actor=actor, record=record, reason=body.reason)
+    return waiting_record_out(record, actor=actor)
+
+
 for _movement, _view in [
-    (CONTRIBUTION, "post_contribution"),
     (DISTRIBUTION, "post_distribution"),
     (TRANSFER, "post_transfer"),
     (WORK, "post_work"),

@@ -24,3 +24,7 @@ class LedgerConfig(AppConfig):
         from pomochi.ledger.selectors import holdings_off_their_events
 
         register_invariant(holdings_off_their_events)
+
+        from pomochi.ledger.attention import register as register_attention
+
+        register_attention()

@@ -15,9 +15,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pomochi.communities.models import Household, Membership, ResourceKind
-from pomochi.ledger import services
-from pomochi.ledger.models import Event, Pool
+from pomochi.ledger import services, waiting
+from pomochi.ledger.models import Event, PendingContribution, Pool
 from pomochi.ledger.plausibility import Doubt, amount_doubts
+from pomochi.ledger.selectors import contribution_waits
 
 GOODS = (ResourceKind.CONSUMABLE, ResourceKind.DURABLE)
 LABOUR = (ResourceKind.LABOUR,)
@@ -194,4 +195,25 @@ def confirmation_token(movement: Movement, values: dict[str, Any]) -> str:
     names = [p.name for p in movement.parties] + ["resource", movement.quantity or "quantity"]
     return ":".join(
         str(getattr(values.get(name), "pk", values.get(name))) for name in names if name
+    )
+
+
+def contribution_record(
+    *, actor: Membership, values: dict[str, Any], idempotency_key: str | None
+) -> Event | PendingContribution:
+    """A contribution from the page or the API: where the bylaws make it wait (mutual checks,
+    ledger.waiting), a record waiting for a coordinator's confirmation; else the event."""
+    if contribution_waits(actor=actor, household=values["household"]):
+        return waiting.contribution_submit(
+            actor=actor,
+            household=values["household"],
+            pool=values["pool"],
+            resource=values["resource"],
+            quantity=values["quantity"],
+            occurred_at=values.get("occurred_at"),
+            note=values.get("note") or "",
+            idempotency_key=idempotency_key,
+        )
+    return movement_record(
+        CONTRIBUTION, actor=actor, values=values, idempotency_key=idempotency_key
     )

@@ -183,3 +183,59 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WaitingState(models.TextChoices):
+    WAITING = "waiting", _("waiting for confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    DECLINED = "declined", _("declined")
+
+
+class PendingContribution(models.Model):
+    """A record waiting for confirmation ("mutual checks", the bylaws' members_contributions_wait):
+    a member says their household brought goods to a store; it is no ledger event until a
+    coordinator confirms that it arrived (then `event` is the contribution recorded, its cause
+    this record), or declines it with a reason. Decided once."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="+")
+    resource = models.ForeignKey(ResourceType, on_delete=models.PROTECT, related_name="+")
+    quantity = models.BigIntegerField()
+    note = models.TextField(blank=True, default="")
+    occurred_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=12, choices=WaitingState.choices, default=WaitingState.WAITING
+    )
+    decided_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True, default="")
+    event = models.OneToOneField(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A retried submission (same member, same key, same body) returns the first record.
+    idempotency_key = models.CharField(max_length=200, blank=True, default="")
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("record waiting for confirmation")
+        verbose_name_plural = _("records waiting for confirmation")
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="pending_quantity_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="pending_idempotency_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} #{self.pk}"

@@ -7,7 +7,7 @@ from pomochi.communities import policy
 from pomochi.communities.models import Membership
 from pomochi.communities.presenters import ANY, NOT_PUBLIC, member_name
 from pomochi.communities.quantities import quantity_formatter
-from pomochi.ledger.models import Action, Event
+from pomochi.ledger.models import Action, Event, PendingContribution, WaitingState
 from pomochi.ledger.selectors import hidden_households, receivers_public
 from pomochi.ledger.sentences import correction_sentence, day, movement_phrase
 
@@ -34,6 +34,13 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
     )
     | dict.fromkeys(("provider_household", "receiver_household"), NOT_PUBLIC),
     "pool": dict.fromkeys(("name", "kind", "description", "resources"), ANY),
+    # A record waiting for confirmation (ledger.waiting) is told like a contribution: what and
+    # where for any entry, the household, its note and a decline's reason only in an entry
+    # tagged with the household (every one is).
+    "pendingcontribution": dict.fromkeys(
+        ("pool", "resource", "quantity", "occurred_at", "submitted_by"), ANY
+    )
+    | dict.fromkeys(("household", "note", "reason"), NOT_PUBLIC),
 }
 
 
@@ -151,3 +158,41 @@ def events_view(*, actor: Membership, events) -> list[dict]:
     """Many events as event_view shows each, the bylaws asked once."""
     public = receivers_public(actor=actor, community=actor.community)
     return [event_view(actor=actor, obj=e, public=public) for e in events]
+
+
+def waiting_record_view(
+    *, actor: Membership, obj: PendingContribution, machine: bool = False
+) -> dict:
+    """A record waiting for confirmation (or decided) as this member may see it: all of it to
+    `contribution.view` (its household, coordinators, the committee), nothing to others.
+
+    id, state, state_name, household, household_name, pool, pool_name, resource, resource_name,
+    unit, quantity, amount, occurred_at, submitted_at, submitted_by, submitted_by_name, note,
+    decided_at, decided_by, decline_reason, event.
+    """
+    if not policy.can(actor, "contribution.view", obj):
+        return {}
+    resource = obj.resource
+    return {
+        "id": obj.id,
+        "state": obj.state,
+        "state_name": str(WaitingState(obj.state).label),
+        "household": obj.household_id,
+        "household_name": obj.household.name,
+        "pool": obj.pool_id,
+        "pool_name": obj.pool.name,
+        "resource": obj.resource_id,
+        "resource_name": resource.name,
+        "unit": resource.unit,
+        "quantity": obj.quantity,
+        "amount": quantity_formatter(resource, machine=machine)(obj.quantity),
+        "occurred_at": obj.occurred_at,
+        "submitted_at": obj.submitted_at,
+        "submitted_by": obj.submitted_by_id,
+        "submitted_by_name": str(obj.submitted_by.user),
+        "note": obj.note,
+        "decided_at": obj.decided_at,
+        "decided_by": obj.decided_by_id,
+        "decline_reason": obj.decline_reason,
+        "event": obj.event_id,
+    }

@@ -1,14 +1,16 @@
 """Reads of the ledger: stock, movements and per-household totals, always scoped by community."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from pomochi.communities.models import Community, Household, Membership, ResourceType
 from pomochi.ledger import sql
 from pomochi.ledger.filters import NO_MOVEMENT_CRITERIA, MovementCriteria
-from pomochi.ledger.models import Action, Event, Holding, Pool
+from pomochi.ledger.models import Action, Event, Holding, PendingContribution, Pool, WaitingState
 
 
 def holdings_for_pool(*, pool: Pool) -> QuerySet[Holding]:
@@ -227,3 +229,44 @@ def holding_quantity(*, pool: Pool, resource: ResourceType) -> int:
     """How much of `resource` the pool holds now, in the smallest unit (0 when none)."""
     holding = Holding.objects.filter(pool=pool, resource=resource).values("quantity").first()
     return holding["quantity"] if holding else 0
+
+
+# Mutual checks: records waiting for confirmation (ledger.waiting)
+
+# How long a declined record stays on its member's home, so they read why.
+DECLINED_SHOWN_DAYS = 30
+
+
+def contribution_waits(*, actor: Membership, household: Household) -> bool:
+    """Whether this actor's contribution from this household is a record waiting for
+    confirmation (contribution_submit) rather than a ledger event (event_contribute)."""
+    from pomochi.communities import policy
+
+    return policy.can(actor, "ledger.contribute.waits", actor.community) and policy.can(
+        actor, "contribution.submit", household
+    )
+
+
+def records_waiting(*, community: Community) -> QuerySet[PendingContribution]:
+    """The community's records waiting for confirmation, oldest first."""
+    return (
+        PendingContribution.objects.filter(community=community, state=WaitingState.WAITING)
+        .select_related("household", "pool", "resource", "submitted_by__user")
+        .order_by("submitted_at", "id")
+    )
+
+
+def records_of_household(
+    *, community: Community, household_id: int, limit: int = 10
+) -> list[PendingContribution]:
+    """A household's records still waiting, and those declined in the last weeks (so the member
+    sees why), newest first."""
+    recent = timezone.now() - timedelta(days=DECLINED_SHOWN_DAYS)
+    rows = (
+        PendingContribution.objects.filter(community=community, household_id=household_id)
+        .exclude(state=WaitingState.CONFIRMED)
+        .exclude(state=WaitingState.DECLINED, decided_at__lt=recent)
+        .select_related("household", "pool", "resource", "submitted_by__user")
+        .order_by("-submitted_at", "-id")
+    )
+    return list(rows[:limit])

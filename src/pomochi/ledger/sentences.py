@@ -121,6 +121,24 @@ def correction_sentence(*, phrase: str, reason: str) -> str:
     return f"{said} — {reason}" if reason else said
 
 
+def _submit(data, names):
+    said = _("says %(giver)s brought %(amount)s to %(receiver)s: waiting for confirmation")
+    return _with_note(said % _waiting(data, names), data)
+
+
+def _decline(data, names):
+    said = _("declined the record of %(amount)s by %(giver)s into %(receiver)s: %(reason)s")
+    return said % (_waiting(data, names) | {"reason": data.get("reason") or ""})
+
+
+def _waiting(data, names):
+    return {
+        "amount": names.amount(data["resource"], data["quantity"]),
+        "giver": names.household(data["household"]) if data.get("household") else "—",
+        "receiver": names.of(Pool, data["pool"]),
+    }
+
+
 def _pool(data, names):
     return _("store “%(name)s”") % {"name": data["name"]}
 
@@ -134,5 +152,15 @@ def register() -> None:
         ("event.adjust", gettext_lazy("A store's stock was adjusted"), _adjust),
         ("event.reverse", gettext_lazy("An entry was corrected"), _reverse),
         ("pool.create", gettext_lazy("A store was added"), _pool),
+        (
+            "contribution.submit",
+            gettext_lazy("A contribution was recorded, waiting for confirmation"),
+            _submit,
+        ),
+        (
+            "contribution.decline",
+            gettext_lazy("A record waiting for confirmation was declined"),
+            _decline,
+        ),
     ):
         register_sentence(verb, label=label, render=render)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pomochi.ledger import views
+from pomochi.ledger import views, waiting_views
 
 urlpatterns = [
     path("movements/", views.movements, name="movements"),
@@ -9,4 +9,7 @@ urlpatterns = [
     path("events/<int:event_id>/", views.event_detail, name="event"),
     path("events/<int:event_id>/reverse/", views.reverse_event, name="event-reverse"),
     path("record/<slug:action>/", views.record, name="record"),
+    path("waiting/", waiting_views.waiting_records, name="waiting-records"),
+    path("waiting/<int:record_id>/confirm/", waiting_views.waiting_confirm, name="waiting-confirm"),
+    path("waiting/<int:record_id>/decline/", waiting_views.waiting_decline, name="waiting-decline"),
 ]

@@ -13,8 +13,8 @@ from pomochi.errors import DomainError
 from pomochi.filters import list_template
 from pomochi.ledger import forms
 from pomochi.ledger.filters import MovementFilterForm
-from pomochi.ledger.inputs import MOVEMENTS, REVERSAL, movement_record
-from pomochi.ledger.models import Event, Pool
+from pomochi.ledger.inputs import MOVEMENTS, REVERSAL, contribution_record, movement_record
+from pomochi.ledger.models import Event, PendingContribution, Pool
 from pomochi.ledger.presenters import event_phrase, event_view, events_view
 from pomochi.ledger.selectors import (
     holdings_for_pool,
@@ -145,16 +145,32 @@ def record(request, community, action: str):
     chosen = {name: request.GET[name] for name in ("pool", "resource") if name in request.GET}
     form = forms.FORMS[action](request.POST or None, actor=request.membership, initial=chosen)
     if request.method == "POST" and form.is_valid() and not form.awaiting_confirmation:
+        key = form.cleaned_data["idempotency_key"]
         try:
-            event = movement_record(
-                movement,
-                actor=request.membership,
-                values=form.values(),
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
+            if action == "contribute":  # perhaps waiting for a coordinator (mutual checks)
+                event = contribution_record(
+                    actor=request.membership, values=form.values(), idempotency_key=key
+                )
+            else:
+                event = movement_record(
+                    movement, actor=request.membership, values=form.values(), idempotency_key=key
+                )
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
+            if isinstance(event, PendingContribution):
+                messages.success(
+                    request,
+                    _(
+                        "Sent: %(amount)s of %(resource)s. A coordinator will confirm it "
+                        "when it arrives."
+                    )
+                    % {
+                        "amount": format_quantity(event.quantity, resource=event.resource),
+                        "resource": event.resource.name,
+                    },
+                )
+                return redirect("community", slug=community.slug)
             messages.success(
                 request,
                 _("Recorded: %(what)s %(amount)s.")
@@ -178,6 +194,8 @@ def record(request, community, action: str):
             "action": action,
             "confirm": form.is_bound and not form.errors and form.awaiting_confirmation,
             "stock": form.stock_shown(),
+            "waits": action == "contribute"
+            and policy.can(request.membership, "ledger.contribute.waits", community),
         },
         status=status,
     )

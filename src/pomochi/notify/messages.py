@@ -99,6 +99,13 @@ def _worded(kind: str, params: dict) -> str:
         ),
         "appeal.filed": _("A household appealed its share of %(resource)s."),
         "appeal.decided": _("Your appeal about %(resource)s was decided: %(decision)s."),
+        "contribution.confirmed": _(
+            "Your contribution of %(amount)s of %(resource)s to %(pool)s was confirmed; it is "
+            "in the ledger."
+        ),
+        "contribution.declined": _(
+            "Your record of %(amount)s of %(resource)s to %(pool)s was declined: %(reason)s"
+        ),
     }
     template = templates.get(kind)
     if template is None:

@@ -10,6 +10,7 @@ from pomochi.aid.views.common import STATES
 from pomochi.audit.selectors import audit_head
 from pomochi.communities import policy
 from pomochi.communities.selectors import memberships_of_user
+from pomochi.ledger.attention import own_records
 from pomochi.ledger.selectors import movements_listed, movements_page, pools_with_stock
 from pomochi.ledger.views import page_number, recordable_actions, seen_events
 from pomochi.onboarding.presenters import checklist_view
@@ -92,5 +93,6 @@ def community_home(request, community):
             "own": own,
             "own_needs": [(n, STATES[n["state"]]) for n in own.needs] if own else [],
             "own_promises": [(c, STATES[c["state"]]) for c in own.promises] if own else [],
+            "own_records": own_records(actor=actor, community=community),
         },
     )
