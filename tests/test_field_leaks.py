@@ -30,6 +30,7 @@ from pomochi.aid.rounds import appeal_decide, appeal_file, round_decide, round_e
 from pomochi.aid.services import commitment_decline, commitment_fail, commitment_make, need_post
 from pomochi.communities.invitations import invitation_create
 from pomochi.ledger.services import event_distribute
+from pomochi.ledger.waiting import contribution_decline, contribution_submit
 from tests.matrix import ROLES, VILLAGE, Route, app_routes, build_world, membership_of, pk, request
 
 COORDINATION = ("coordinator", "committee")
@@ -64,6 +65,8 @@ PRIVATE = (
     Private("commitment.decline reason", "priv-decline-reason-0d6e", WITH_BOB, "Petrovs→Sidorovs"),
     Private("event.note", "priv-distribution-note-5f70", COORDINATION, "aid to the Sidorovs"),
     Private("event.note (own)", "priv-own-distribution-note-a4b9", WITH_BOB, "aid to the Petrovs"),
+    Private("waiting.note (own)", "priv-own-waiting-note-61d2", WITH_BOB, "the Petrovs' record"),
+    Private("waiting.reason (own)", "priv-own-waiting-why-c37e", WITH_BOB, "declined to them"),
     Private("invitation.email", "priv-invite-7f3a@example.org", COORDINATION, "whom one invites"),
 )
 MARKER = {p.field: p.marker for p in PRIVATE}
@@ -152,6 +155,22 @@ def build_marked_world(v, h):
             note=MARKER[field],
         )
         for household, field in ((w.sidorovs, "event.note"), (w.petrovs, "event.note (own)"))
+    )
+    # bob's household's records waiting for confirmation: one with a note, one declined.
+    w.marked_waiting = contribution_submit(
+        actor=w.bob,
+        household=w.petrovs,
+        pool=w.granary,
+        resource=w.grain,
+        quantity=700,
+        note=MARKER["waiting.note (own)"],
+    )
+    contribution_decline(
+        actor=w.alice,
+        record=contribution_submit(
+            actor=w.bob, household=w.petrovs, pool=w.granary, resource=w.grain, quantity=800
+        ),
+        reason=MARKER["waiting.reason (own)"],
     )
     w.marked_invitation = invitation_create(
         actor=w.alice, community=w.community, email=MARKER["invitation.email"]

@@ -189,7 +189,7 @@ def waiting_record_view(
         "occurred_at": obj.occurred_at,
         "submitted_at": obj.submitted_at,
         "submitted_by": obj.submitted_by_id,
-        "submitted_by_name": str(obj.submitted_by.user),
+        "submitted_by_name": member_name(actor=actor, obj=obj.submitted_by),
         "note": obj.note,
         "decided_at": obj.decided_at,
         "decided_by": obj.decided_by_id,

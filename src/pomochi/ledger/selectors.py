@@ -256,6 +256,19 @@ def records_waiting(*, community: Community) -> QuerySet[PendingContribution]:
     )
 
 
+def records_decided(*, community: Community, limit: int = 20) -> list[PendingContribution]:
+    """The community's records confirmed or declined in the last weeks, newest first: so a
+    coordinator sees what another decided, and why."""
+    recent = timezone.now() - timedelta(days=DECLINED_SHOWN_DAYS)
+    rows = (
+        PendingContribution.objects.filter(community=community, decided_at__gte=recent)
+        .exclude(state=WaitingState.WAITING)
+        .select_related("household", "pool", "resource", "submitted_by__user", "decided_by__user")
+        .order_by("-decided_at", "-id")
+    )
+    return list(rows[:limit])
+
+
 def records_of_household(
     *, community: Community, household_id: int, limit: int = 10
 ) -> list[PendingContribution]:

@@ -12,7 +12,7 @@ from pomochi.errors import DomainError
 from pomochi.ledger.forms import reason_field
 from pomochi.ledger.models import PendingContribution
 from pomochi.ledger.presenters import waiting_record_view
-from pomochi.ledger.selectors import records_waiting
+from pomochi.ledger.selectors import records_decided, records_waiting
 from pomochi.ledger.waiting import contribution_confirm, contribution_decline
 from pomochi.web.decorators import require_membership
 from pomochi.web.forms import show_domain_error
@@ -27,12 +27,17 @@ def _page(request, community, *, declining=None, decline_form=None, status=200):
         waiting_record_view(actor=request.membership, obj=r)
         for r in records_waiting(community=community)
     ]
+    decided = [
+        waiting_record_view(actor=request.membership, obj=r)
+        for r in records_decided(community=community)
+    ]
     return render(
         request,
         "ledger/waiting.html",
         {
             "community": community,
             "records": records,
+            "decided": decided,
             "decline_form": DeclineForm(),
             "declining": declining,
             "declining_form": decline_form,
