@@ -315,6 +315,7 @@ CASES = {
         {"reason": "took from the Granary at night"},
     ),
     "POST /api/v1/communities/{slug}/waiting-records/{record_id}/confirm": None,
+    "POST /api/v1/communities/{slug}/notifications/read": None,
     "POST /api/v1/communities/{slug}/waiting-records/{record_id}/decline": lambda v: (
         v.alice,
         {"record_id": v.waiting.id},

@@ -112,3 +112,41 @@ def rf_user():
         return request
 
     return make
+
+
+def test_the_api_lists_the_callers_own_as_the_page_words_them(client, shared_village):
+    from tests.api.conftest import ApiClient
+
+    v = shared_village
+    listed = ApiClient(v.bob.user).get("/communities/village/notifications").json()
+    assert listed["unread"] == 1
+    assert [n["text"] for n in listed["items"]] == [
+        "Your share of grain from Granary: 25 kg. You asked 30 kg; 3 households shared 60 kg "
+        "by max-min fairness; everyone's cap was 25 kg; you receive 25 kg."
+    ]
+    assert listed["items"][0]["link"] == url("rounds") and listed["items"][0]["read"] is False
+    # Reading the list does not mark it read; the page and the API agree field by field.
+    client.force_login(v.bob.user)
+    page = client.get(url("notifications")).context["rows"]
+    assert [{**n, "created_at": None} for n in listed["items"]] == [
+        {**n, "created_at": None} for n in page
+    ]
+    vera = ApiClient(v.vera.user).get("/communities/village/notifications").json()
+    assert [n["kind"] for n in vera["items"]] == ["allocation.decide"]
+
+
+def test_the_api_marks_only_the_callers_own_read(shared_village):
+    from tests.api.conftest import ApiClient
+
+    v = shared_village
+    vera_id = Notification.objects.get(recipient=v.vera).id
+    bob = ApiClient(v.bob.user)
+    mine = bob.get("/communities/village/notifications").json()["items"][0]["id"]
+    others = bob.post("/communities/village/notifications/read", {"ids": [vera_id]})
+    assert others.json() == {"marked": 0, "unread": 1}
+    assert Notification.objects.get(pk=vera_id).read_at is None
+    marked = bob.post("/communities/village/notifications/read", {"ids": [mine]})
+    assert marked.json() == {"marked": 1, "unread": 0}
+    assert bob.post("/communities/village/notifications/read", {}).json()["marked"] == 0
+    too_many = bob.post("/communities/village/notifications/read", {"ids": list(range(201))})
+    assert too_many.status_code == 422

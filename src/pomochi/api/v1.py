@@ -125,6 +125,7 @@ from pomochi.audit.api import router as audit_router  # noqa: E402
 from pomochi.communities.api import router as communities_router  # noqa: E402
 from pomochi.drills.api import router as drills_router  # noqa: E402
 from pomochi.ledger.api import router as ledger_router  # noqa: E402
+from pomochi.notify.api import router as notify_router  # noqa: E402
 from pomochi.onboarding.api import router as onboarding_router  # noqa: E402
 
 api.add_router("/", communities_router)
@@ -132,4 +133,5 @@ api.add_router("/", ledger_router)
 api.add_router("/", audit_router)
 api.add_router("/", aid_router)
 api.add_router("/", drills_router)
+api.add_router("/", notify_router)
 api.add_router("/", onboarding_router)  # and POST /communities, on the communities' path
