@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SERVE_HOST ?= 0.0.0.0
 
-.PHONY: setup run serve stop test lint format e2e-deps bench-deps bench
+.PHONY: setup run serve stop test lint format e2e-deps a11y-deps bench-deps bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pomochi needs Python 3.11 or newer")'
@@ -35,7 +35,7 @@ stop:
 	BIN=$(BIN) scripts/laptop.sh stop
 
 ## test: set up, then every test (browser tests included when chromium can be had)
-test: setup e2e-deps bench-deps
+test: setup e2e-deps a11y-deps bench-deps
 	$(BIN)/python -m pytest
 
 # Debian's chromium for the Playwright browser tests, and GNU gettext for the test that every
@@ -57,6 +57,20 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 
 # Mesa, for the simulator's benchmark and the test that our model survives as Mesa's does
+# axe-core (npm, pinned in package-lock.json) for the browser tests' accessibility check;
+# Debian's npm is installed when missing and root.
+AXE := node_modules/axe-core/axe.min.js
+a11y-deps: $(AXE)
+
+$(AXE): package.json package-lock.json
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's npm for the accessibility tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) \
+		|| echo "WARNING: could not install npm; the accessibility tests will be skipped"; \
+	fi
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $(AXE); \
+	else echo "WARNING: npm is missing; the accessibility tests will be skipped"; fi
+
 bench-deps: $(STAMP)
 	$(BIN)/python -c 'import mesa' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[bench]'
 
