@@ -1,8 +1,12 @@
 """A believable demo village with years of history, built only through the services.
 
 `pomochi seed_demo` calls `build_demo_village`. Every row is written by
-`pomochi.communities.services` and `pomochi.ledger.services`, as a coordinator's clicks would be,
-so the demo also exercises the whole write path, and `pomochi verify_audit` passes on it.
+`pomochi.communities.services`, `pomochi.ledger.services` and `ledger.waiting`, and the mutual
+aid (needs, offers, promises, rounds, appeals) by `pomochi.aid.services` and `aid.rounds`, as a
+coordinator's clicks would be, so the demo also exercises the whole write path, and
+`pomochi verify_audit` passes on it. Each thing is written at the moment it happens, on the
+demo's own clock (`_Clock`): the aid's steps are scenes among the week's movements, so the
+stores' stock is what it was then and never goes below zero, in the order of the ledger or of time.
 
 One `random.Random(seed)` drives everything (never the global one): the same seed gives the same
 households and the same events in the same order, so the README, screenshots and tests can rely
@@ -517,6 +521,9 @@ class _Builder:
                 self._contribution(self.start, h, "plough", "tools", 1, self.words.old_plough)
             )
         for move in sorted(moves, key=lambda m: m.at):
+            # All of it was there when the ledger began: before the first week's movements, so
+            # a store's stock over time never dips below zero in its first days.
+            move.at = self.start.replace(hour=7)
             self.clock.moment = move.at
             self._record(move)
 
