@@ -271,3 +271,40 @@ def test_the_languages_give_the_aid_the_same_words():
     ):
         assert len(getattr(ENGLISH, name)) == len(getattr(RUSSIAN, name)), name
     assert "{amount}" in ENGLISH.ration and "{amount}" in RUSSIAN.ration
+
+
+@pytest.mark.parametrize("username", ["founder", "coordinator", "committee", "member"])
+def test_every_page_of_its_aid_opens_for_every_demo_login(village, client, username):
+    """What the demo is for: each login opens the pages and finds them filled, in both the
+    coordinator's and the member's view (presenters over real data, nothing crashing)."""
+    client.force_login(member_of(village, username).user)
+    base = "/c/demo/"
+    pages = [
+        "",
+        "needs/",
+        "offers/",
+        "promises/",
+        "rounds/",
+        "movements/",
+        "audit/",
+        "drill/",
+        *(f"rounds/{pk}/" for pk in AllocationRound.objects.values_list("pk", flat=True)),
+        *(f"promises/{c.pk}/" for c in Commitment.objects.filter(community=village)),
+    ]
+    member = member_of(village, username)
+    for need in Need.objects.filter(household=member.household):
+        pages.append(f"needs/{need.pk}/")
+    for page in pages:
+        response = client.get(base + page)
+        # 403: the drill is for coordinators and the committee; 404: another household's
+        # promise, as if it did not exist
+        assert response.status_code in (200, 403, 404), (page, response.status_code)
+        if page in ("", "needs/", "offers/", "promises/", "rounds/", "movements/", "audit/"):
+            assert response.status_code == 200, page
+    home = client.get(base).content.decode()
+    if username == "member":
+        assert "Accept or decline it." in home  # its childcare, proposed to a neighbour
+        assert "urgent" in home and "partly met" in home  # its needs: today's, the round's
+        assert f"Declined: {ENGLISH.record_declined}" in home
+    else:
+        assert "waiting for confirmation" in home

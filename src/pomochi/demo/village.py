@@ -851,8 +851,10 @@ class _Builder:
             receiver = self.home["member"] if giver.id != self.home["member"].id else self._other(0)
         return giver, receiver
 
-    def _need(self, household, key, quantity, urgency, needed_by=None, note="") -> Callable:
-        """A scene's step: post a need; returns a holder the later steps read it from."""
+    def _need(
+        self, household, key, quantity, urgency, needed_by=None, note=""
+    ) -> tuple[Callable[[], None], dict]:
+        """A scene step that posts a need, and the dict in which later steps find it ("need")."""
         held = {}
 
         def post():
@@ -990,7 +992,9 @@ class _Builder:
         return max(shares, key=lambda s: (s.asked - s.share, -s.id), default=None)
 
     def _plan_offers_and_promises(self, member: Household) -> None:
-        words, R = self.words, self.resources
+        """The last month: offers, and promises that end kept, late, broken, excused, overdue or
+        still proposed; needs met and open at every urgency, the member's urgent one among them."""
+        words = self.words
         labour = "labour"
         offers = {}
 
@@ -1002,7 +1006,7 @@ class _Builder:
                     actor=self._as(household),
                     community=self.community,
                     household=household,
-                    resource=R[key],
+                    resource=self.resources[key],
                     quantity=quantity,
                     skill=skill,
                     available_until=self._date(self.end, 30),
@@ -1033,7 +1037,7 @@ class _Builder:
 
             def make():
                 need = held["need"]
-                made_by_coordinator = commitment_make(
+                promised = commitment_make(
                     actor=self.actors["coordinator"],
                     community=self.community,
                     receiver=need.household,
@@ -1045,11 +1049,9 @@ class _Builder:
                     need=need,
                     offer=offers.get(offer_name),
                 )
-                if made_by_coordinator.accepted_at is None:
-                    made_by_coordinator = commitment_accept(
-                        actor=self._as(giver), commitment=made_by_coordinator
-                    )
-                state["promise"] = made_by_coordinator
+                if promised.accepted_at is None:
+                    promised = commitment_accept(actor=self._as(giver), commitment=promised)
+                state["promise"] = promised
 
             return make, state
 
