@@ -1,8 +1,12 @@
 """A believable demo village with years of history, built only through the services.
 
 `pomochi seed_demo` calls `build_demo_village`. Every row is written by
-`pomochi.communities.services` and `pomochi.ledger.services`, as a coordinator's clicks would be,
-so the demo also exercises the whole write path, and `pomochi verify_audit` passes on it.
+`pomochi.communities.services`, `pomochi.ledger.services` and `ledger.waiting`, and the mutual
+aid (needs, offers, promises, rounds, appeals) by `pomochi.aid.services` and `aid.rounds`, as a
+coordinator's clicks would be, so the demo also exercises the whole write path, and
+`pomochi verify_audit` passes on it. Each thing is written at the moment it happens, on the
+demo's own clock (`_Clock`): the aid's steps are scenes among the week's movements, so the
+stores' stock is what it was then and never goes below zero, in the order of the ledger or of time.
 
 One `random.Random(seed)` drives everything (never the global one): the same seed gives the same
 households and the same events in the same order, so the README, screenshots and tests can rely
@@ -12,16 +16,35 @@ on them. Only the calendar moves: the history always ends the day before the bui
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from pomochi.accounts.models import User
+from pomochi.aid.models import Urgency
+from pomochi.aid.rounds import (
+    appeal_decide,
+    appeal_file,
+    round_decide,
+    round_edit,
+    round_execute,
+    round_open,
+)
+from pomochi.aid.services import (
+    commitment_accept,
+    commitment_fail,
+    commitment_fulfil,
+    commitment_make,
+    need_post,
+    need_withdraw,
+    offer_post,
+)
 from pomochi.communities import policy
 from pomochi.communities.invitations import invitation_accept, invitation_create
 from pomochi.communities.models import (
@@ -42,15 +65,17 @@ from pomochi.communities.services import (
 from pomochi.demo.words import ENGLISH, LANGUAGES, DemoWords
 from pomochi.ledger.models import Pool, PoolKind
 from pomochi.ledger.services import (
+    Line,
     event_adjust,
     event_contribute,
     event_distribute,
     event_reverse,
     event_transfer,
     event_work,
+    events_distribute_batch,
     pool_create,
 )
-from pomochi.ledger.waiting import contribution_confirm, contribution_submit
+from pomochi.ledger.waiting import contribution_confirm, contribution_decline, contribution_submit
 
 PASSWORD = "pomochi-demo"
 TIMEZONE = "Europe/Moscow"  # no daylight saving since 2014: no ambiguous local times
@@ -196,6 +221,45 @@ class _Move:
     share: float = 0.0  # adjustments: the share of the stock lost
 
 
+@dataclass
+class _Scene:
+    """Something done through the aid services at a moment of the history (a need posted, a
+    round carried out), run in its place among the week's movements so the stores' stock is
+    what it was then."""
+
+    at: datetime
+    run: Callable[[], None]
+
+
+class _Clock:
+    """The demo's own clock: while the village is built, "now" is the moment each thing happens.
+
+    The services date what they write by `django.utils.timezone.now()` (a promise made, a round
+    carried out, an audit entry) and check dates against `timezone.localdate()` (a promise is
+    late if delivered after its day), so the builder sets this clock to each movement's moment
+    and each scene's, and a promise made three weeks before the demo's end is late when it is
+    delivered a week after its day. Both are put back when the build ends, however it ends. The
+    build is one command in one thread; nothing else runs meanwhile.
+    """
+
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def localdate(self, value: datetime | None = None, timezone: ZoneInfo | None = None) -> date:
+        return localtime(value or self.moment, timezone).date()
+
+    def __enter__(self) -> "_Clock":
+        self.saved = timezone.now, timezone.localdate
+        timezone.now, timezone.localdate = self.now, self.localdate
+        return self
+
+    def __exit__(self, *exc) -> None:
+        timezone.now, timezone.localdate = self.saved
+
+
 def demo_logins(community: Community) -> list[DemoLogin]:
     """The demo logins of a community already loaded, for `seed_demo --if-absent` to repeat."""
     found = []
@@ -260,8 +324,14 @@ class _Builder:
         harvests = [y for y in range(self.start.year, self.end.year + 1) if self._saw_harvest(y)]
         # A failed harvest with normal years around it, so the dip and the recovery both show.
         self.failed = self.rng.choice(harvests[1:-1] or harvests[:-1] or harvests)
+        # The village is founded the morning before its ledger begins.
+        with _Clock((self.start - timedelta(days=1)).replace(hour=9)) as self.clock:
+            return self._build(slug=slug, name=name, households=households, seasons=seasons)
 
+    def _build(self, *, slug, name, households, seasons) -> DemoVillage:
         self._people(slug=slug, name=name, households=households)
+        self.scenes: list[_Scene] = []
+        self._plan_aid()
         self.say(
             _("Built %(n)d households; writing %(seasons)d years of history…")
             % {"n": households, "seasons": seasons}
@@ -270,9 +340,17 @@ class _Builder:
         weeks = WEEKS_PER_SEASON * seasons
         for week in range(weeks):
             week_start = self.start + timedelta(weeks=week)
-            moves = sorted(self._plan_week(week_start, first=week == 0), key=lambda m: m.at)
-            for move in moves:
-                self._record(move)
+            week_end = week_start + timedelta(weeks=1)
+            moves = [
+                *self._plan_week(week_start, first=week == 0),
+                *(s for s in self.scenes if week_start <= s.at < week_end),
+            ]
+            for move in sorted(moves, key=lambda m: m.at):
+                self.clock.moment = move.at
+                if isinstance(move, _Scene):
+                    move.run()
+                else:
+                    self._record(move)
             if (week + 1) % WEEKS_PER_SEASON == 0:
                 self.say(
                     _("Year %(k)d of %(seasons)d: %(events)d events so far.")
@@ -353,6 +431,9 @@ class _Builder:
             self.logins.append(DemoLogin(user.username, tuple(m.roles), household.name))
         self.founder = self.actors["founder"]
         self.member_home = self.actors["member"].household_id
+        self.home = {
+            username: self.households[home] for username, home in zip(LOGINS, homes, strict=True)
+        }
 
         self.resources = {
             r.key: resource_create(
@@ -440,6 +521,10 @@ class _Builder:
                 self._contribution(self.start, h, "plough", "tools", 1, self.words.old_plough)
             )
         for move in sorted(moves, key=lambda m: m.at):
+            # All of it was there when the ledger began: before the first week's movements, so
+            # a store's stock over time never dips below zero in its first days.
+            move.at = self.start.replace(hour=7)
+            self.clock.moment = move.at
             self._record(move)
 
     def _plan_week(self, week_start: datetime, *, first: bool) -> Iterator[_Move]:
@@ -660,14 +745,24 @@ class _Builder:
         """The member's household brought firewood yesterday: the record waits for the keeper
         to confirm it arrived (mutual checks), as it would on the day someone opens the demo."""
         member = self.actors["member"]
-        household = next(h for h in self.households if h.id == self.member_home)
+        self.clock.moment = self._day(1, 10)
         contribution_submit(
             actor=member,
-            household=household,
+            household=self.home["member"],
             pool=self.pools["granary"],
             resource=self.resources["grain"],
             quantity=self._amount("grain", 5, 15),
-            occurred_at=(self.end - timedelta(days=1)).replace(hour=10),
+            occurred_at=self.clock.moment,
+        )
+        # The committee member is no coordinator: their household's firewood waits too.
+        self.clock.moment = self._day(1, 16)
+        contribution_submit(
+            actor=self.actors["committee"],
+            household=self.home["committee"],
+            pool=self.pools["kitchen"],
+            resource=self.resources["firewood"],
+            quantity=self._amount("firewood", 2, 6),
+            occurred_at=self.clock.moment,
         )
 
     def _mistake_and_reversal(self) -> None:
@@ -679,6 +774,7 @@ class _Builder:
         household = self._pick(1, self.able)[0]
         meant = self._amount("grain", 5, 30)
         at = (self.end - timedelta(days=2)).replace(hour=self.rng.randint(9, 17))
+        self.clock.moment = at
         grain, granary = self.resources["grain"], self.pools["granary"]
         wrong = event_contribute(
             actor=self.actors["coordinator"],
@@ -690,6 +786,7 @@ class _Builder:
         )
         typed, right = (format_quantity(q, resource=grain) for q in (meant * 10, meant))
         reason = self.words.mistake.format(typed=typed, right=right)
+        self.clock.moment = at + timedelta(hours=1)  # noticed within the hour
         event_reverse(actor=self.actors["committee"], event=wrong, reason=reason)
         event_contribute(
             actor=self.actors["coordinator"],
@@ -702,6 +799,468 @@ class _Builder:
         )
         self.events.update({"contribute": 2, "reverse": 1})
         self._stock(("granary", "grain"), meant)
+
+    # Mutual aid: needs, offers, promises, rounds and appeals, through the aid services
+
+    def _day(self, before_end: int, hour: int) -> datetime:
+        """A moment `before_end` days before the demo's end (its days are the community's)."""
+        return (self.end - timedelta(days=before_end)).replace(hour=hour)
+
+    def _date(self, after: datetime, days: int) -> date:
+        return (after + timedelta(days=days)).date()
+
+    def _scene(self, at: datetime, run: Callable[[], None]) -> None:
+        self.scenes.append(_Scene(at=at, run=run))
+
+    def _as(self, household: Household) -> Membership:
+        """Who records for a household: one of its own people with a demo login, else a
+        coordinator (most households have nobody online)."""
+        for username in ("member", "committee", "coordinator", "founder"):
+            if self.home[username].id == household.id:
+                return self.actors[username]
+        return self.actors["coordinator"]
+
+    def _plan_aid(self) -> None:
+        """What the village asked, offered and promised, planned from the seed before the history
+        is recorded, each step a scene at its moment.
+
+        The hungry year: after the failed harvest the granary's grain is shared by a round the
+        committee first sends back, then approves; one household appeals, and the committee
+        dismisses it. The last weeks: offers of goods and of labour with skills; promises kept,
+        late, broken, excused, overdue and proposed; needs open and met at every urgency, the
+        member's own among them; a round of potatoes a few days ago whose appeal waits; a weekly
+        ration from the granary; members' records waiting, and one declined.
+        """
+        member = self.home["member"]
+        others = [h for h in self.households if h.id != member.id]
+        self.rng.shuffle(others)
+        self.cast = others or [member]
+        self._plan_crisis_round(member)
+        self._plan_offers_and_promises(member)
+        self._plan_winter_round(member)
+        self._plan_rations()
+        self._plan_declined_record(member)
+
+    def _other(self, i: int) -> Household:
+        return self.cast[i % len(self.cast)]
+
+    def _pair(self, i: int) -> tuple[Household, Household]:
+        """(giver, receiver): two different households, the member's when there are few."""
+        giver, receiver = self._other(i), self._other(i + 1)
+        if giver.id == receiver.id:
+            receiver = self.home["member"] if giver.id != self.home["member"].id else self._other(0)
+        return giver, receiver
+
+    def _need(
+        self, household, key, quantity, urgency, needed_by=None, note=""
+    ) -> tuple[Callable[[], None], dict]:
+        """A scene step that posts a need, and the dict in which later steps find it ("need")."""
+        held = {}
+
+        def post():
+            held["need"] = need_post(
+                actor=self._as(household),
+                community=self.community,
+                household=household,
+                resource=self.resources[key],
+                quantity=quantity,
+                urgency=urgency,
+                needed_by=needed_by,
+                note=note,
+            )
+
+        return post, held
+
+    def _plan_crisis_round(self, member: Household) -> None:
+        at = min(
+            datetime(self.failed + 1, 2, 10, 10, tzinfo=self.end.tzinfo),
+            self._day(42, 10),
+        )
+        households = [member, *self.cast[:4]] if self.cast[0].id != member.id else [member]
+        urgencies = (Urgency.URGENT, Urgency.SOON, Urgency.ROUTINE)
+        needs = []
+        for i, h in enumerate(households):
+            urgency = urgencies[i % 3]
+            needed_by = {Urgency.URGENT: 10, Urgency.SOON: 21}.get(urgency)
+            quantity = self._amount("grain", 2, 4, h.size * 4)  # a month's bread
+            post, held = self._need(
+                h,
+                "grain",
+                quantity,
+                urgency,
+                needed_by=self._date(at, needed_by) if needed_by else None,
+                note=self.words.need_notes[i % len(self.words.need_notes)] if i == 2 else "",
+            )
+            self._scene(at - timedelta(days=6, hours=-i), post)
+            needs.append(held)
+        state = {}
+
+        def open_round():
+            asked = sum(held["need"].quantity for held in needs)
+            state["round"] = self._round_open(
+                "granary", "grain", asked, [held["need"] for held in needs], self.words.crisis_round
+            )
+
+        def send_back():
+            if round_ := state.get("round"):
+                round_decide(
+                    actor=self.actors["committee"],
+                    round=round_,
+                    approve=False,
+                    note=self.words.round_reject,
+                )
+                step = SPEC["grain"].step
+                state["round"] = round_edit(
+                    actor=self.actors["coordinator"],
+                    round=round_,
+                    quantity=max(step, round_.quantity * 4 // 5 // step * step),
+                )
+
+        self._scene(at - timedelta(days=3), open_round)
+        self._scene(at - timedelta(days=2), send_back)
+        self._scene(at - timedelta(days=1), lambda: self._round_approve(state))
+        self._scene(at, lambda: self._round_execute(state))
+
+        def appeal():
+            if share := self._share_short_of_most(state):
+                state["appeal"] = appeal_file(
+                    actor=self._as(share.household), share=share, reason=self.words.appeals[0]
+                )
+
+        def decide():
+            if appeal := state.get("appeal"):
+                appeal_decide(
+                    actor=self.actors["committee"],
+                    appeal=appeal,
+                    upheld=False,
+                    note=self.words.appeal_dismissed,
+                )
+
+        def withdraw_the_rest():
+            """The harvest came in: what the round could not give is not asked any more."""
+            for held in needs:
+                need = held["need"]
+                need.refresh_from_db()
+                if need.quantity_met < need.quantity:
+                    need_withdraw(actor=self.actors["coordinator"], need=need)
+
+        self._scene(at + timedelta(days=2, hours=2), appeal)
+        self._scene(at + timedelta(days=5, hours=1), decide)
+        self._scene(at + timedelta(days=24), withdraw_the_rest)
+
+    def _round_open(self, pool: str, key: str, asked: int, needs: list, note: str):
+        """A round of at most what was asked and a quarter of the store, if it holds enough."""
+        step = SPEC[key].step
+        quantity = min(asked * 7 // 10, self.stock[pool, key] // 4) // step * step
+        if quantity < 10 ** SPEC[key].places * len(needs):  # not a kilo each: no round
+            return None
+        return round_open(
+            actor=self.actors["coordinator"],
+            pool=self.pools[pool],
+            resource=self.resources[key],
+            quantity=quantity,
+            needs=needs,
+            note=note,
+        )
+
+    def _round_approve(self, state: dict) -> None:
+        if round_ := state.get("round"):
+            round_decide(actor=self.founder, round=round_, approve=True)
+            state["round"] = round_decide(
+                actor=self.actors["committee"],
+                round=round_,
+                approve=True,
+                note=self.words.round_approve,
+            )
+
+    def _round_execute(self, state: dict) -> None:
+        if round_ := state.get("round"):
+            state["round"] = round_execute(actor=self.actors["coordinator"], round=round_)
+            shares = list(round_.shares.filter(revision=round_.revision, share__gt=0))
+            self.events["distribute"] += len(shares)
+            pool = next(k for k, p in self.pools.items() if p.id == round_.pool_id)
+            key = next(k for k, r in self.resources.items() if r.id == round_.resource_id)
+            self._stock((pool, key), -sum(s.share for s in shares))
+
+    def _share_short_of_most(self, state: dict, household: Household | None = None):
+        round_ = state.get("round")
+        if round_ is None:
+            return None
+        shares = round_.shares.filter(revision=round_.revision).select_related("household")
+        if household is not None:
+            shares = shares.filter(household=household)
+        return max(shares, key=lambda s: (s.asked - s.share, -s.id), default=None)
+
+    def _plan_offers_and_promises(self, member: Household) -> None:
+        """The last month: offers, and promises that end kept, late, broken, excused, overdue or
+        still proposed; needs met and open at every urgency, the member's urgent one among them."""
+        words = self.words
+        labour = "labour"
+        offers = {}
+
+        def offer(name, household, key, quantity, skill, note):
+            """note: an index into the offers' notes, or None."""
+
+            def post():
+                offers[name] = offer_post(
+                    actor=self._as(household),
+                    community=self.community,
+                    household=household,
+                    resource=self.resources[key],
+                    quantity=quantity,
+                    skill=skill,
+                    available_until=self._date(self.end, 30),
+                    note="" if note is None else words.offer_notes[note],
+                )
+
+            return post
+
+        g1, r1 = self._pair(0)  # potatoes, kept
+        g3, r3 = self._pair(2)  # carpentry, broken
+        g4, r4 = self._pair(3)  # firewood, excused
+        g5, r5 = self._pair(4)  # grain, overdue
+        for days, step in (
+            (30, offer("potatoes", g1, "potatoes", self._amount("potatoes", 30, 60), "", 0)),
+            (29, offer("firewood", g4, "firewood", self._amount("firewood", 8, 15), "", 1)),
+            (28, offer("carpentry", g3, labour, self._amount(labour, 6, 10), words.skills[0], 2)),
+            (27, offer("stoves", self._other(5), labour, 400, words.skills[1], 3)),
+            (
+                25,
+                offer("childcare", member, labour, self._amount(labour, 8, 12), words.skills[2], 4),
+            ),
+            (24, offer("sewing", self._other(6), labour, 600, words.skills[3], None)),
+        ):
+            self._scene(self._day(days, 9), step)
+
+        def promise(held, giver=None, pool=None, offer_name=None, due=None, made=None):
+            state = {}
+
+            def make():
+                need = held["need"]
+                promised = commitment_make(
+                    actor=self.actors["coordinator"],
+                    community=self.community,
+                    receiver=need.household,
+                    resource=need.resource,
+                    quantity=need.quantity,
+                    due_on=due,
+                    giver_household=giver,
+                    giver_pool=self.pools[pool] if pool else None,
+                    need=need,
+                    offer=offers.get(offer_name),
+                )
+                if promised.accepted_at is None:
+                    promised = commitment_accept(actor=self._as(giver), commitment=promised)
+                state["promise"] = promised
+
+            return make, state
+
+        def fulfil(state, pool=None, key=None):
+            def deliver():
+                promise = state["promise"]
+                quantity = promise.quantity
+                if pool:  # a store gives only what it holds
+                    if self.stock[pool, key] < quantity:
+                        return
+                    self._stock((pool, key), -quantity)
+                commitment_fulfil(
+                    actor=self._as(promise.receiver_household),
+                    commitment=promise,
+                    quantity=quantity,
+                )
+                kind = promise.resource.kind
+                action = (
+                    "work" if kind == ResourceKind.LABOUR else "distribute" if pool else "transfer"
+                )
+                self.events[action] += 1
+
+            return deliver
+
+        def fail(state, excused, reason):
+            return lambda: commitment_fail(
+                actor=self.actors["coordinator"],
+                commitment=state["promise"],
+                excused=excused,
+                reason=reason,
+            )
+
+        # Kept: potatoes from a neighbour's cellar, routine, delivered before the day.
+        post, held = self._need(r1, "potatoes", self._amount("potatoes", 10, 20), Urgency.ROUTINE)
+        make, kept = promise(held, giver=g1, offer_name="potatoes", due=self._date(self.end, -20))
+        self._scene(self._day(27, 11), post)
+        self._scene(self._day(26, 12), make)
+        self._scene(self._day(22, 17), fulfil(kept))
+        # Late: firewood from the kitchen, needed soon, delivered three days after its day.
+        _g, r2 = self._pair(1)
+        post, held = self._need(
+            r2, "firewood", self._amount("firewood", 3, 6), Urgency.SOON, self._date(self.end, -10)
+        )
+        make, late = promise(held, pool="kitchen", due=self._date(self.end, -19))
+        self._scene(self._day(24, 10), post)
+        self._scene(self._day(23, 11), make)
+        self._scene(self._day(16, 15), fulfil(late, "kitchen", "firewood"))
+        # Broken: a roof mended by a carpenter who never came; the need stays open.
+        post, held = self._need(
+            r3, labour, self._amount(labour, 4, 6), Urgency.ROUTINE, None, words.need_notes[3]
+        )
+        make, broken = promise(
+            held, giver=g3, offer_name="carpentry", due=self._date(self.end, -14)
+        )
+        self._scene(self._day(21, 10), post)
+        self._scene(self._day(20, 10), make)
+        self._scene(self._day(12, 18), fail(broken, False, words.broken))
+        # Excused: firewood promised by a household that fell ill; needed again, soon.
+        post, held = self._need(
+            r4, "firewood", self._amount("firewood", 2, 4), Urgency.SOON, self._date(self.end, 7)
+        )
+        make, excused = promise(
+            held, giver=g4, offer_name="firewood", due=self._date(self.end, -10)
+        )
+        self._scene(self._day(18, 10), post)
+        self._scene(self._day(17, 10), make)
+        self._scene(self._day(9, 11), fail(excused, True, words.excused))
+        # Overdue: grain a neighbour promised for three days ago, not yet brought.
+        post, held = self._need(r5, "grain", self._amount("grain", 5, 10), Urgency.ROUTINE)
+        make, _overdue = promise(held, giver=g5, due=self._date(self.end, -3))
+        self._scene(self._day(12, 10), post)
+        self._scene(self._day(11, 9), make)
+        # Urgent and met: potatoes from the granary the next day.
+        _g, r6 = self._pair(5)
+        post, held = self._need(
+            r6,
+            "potatoes",
+            self._amount("potatoes", 8, 15),
+            Urgency.URGENT,
+            self._date(self.end, -1),
+            words.need_notes[0],
+        )
+        make, urgent = promise(held, pool="granary", due=self._date(self.end, -6))
+        self._scene(self._day(8, 8), post)
+        self._scene(self._day(8, 9), make)
+        self._scene(self._day(7, 16), fulfil(urgent, "granary", "potatoes"))
+        # The member's household: grain needed urgently, nothing promised yet (the first thing a
+        # coordinator's home asks of them), and its childcare proposed to a household that asks.
+        post, _held = self._need(
+            member,
+            "grain",
+            self._amount("grain", 2, 3, member.size * 2),
+            Urgency.URGENT,
+            self._date(self.end, 5),
+            words.need_notes[1],
+        )
+        self._scene(self._day(2, 19), post)
+        asker = self._other(7) if self._other(7).id != member.id else self._other(0)
+        if asker.id != member.id:
+            post, held = self._need(
+                asker, labour, 600, Urgency.SOON, self._date(self.end, 10), words.need_notes[2]
+            )
+
+            def propose():
+                need = held["need"]
+                commitment_make(
+                    actor=self.actors["coordinator"],
+                    community=self.community,
+                    receiver=asker,
+                    resource=need.resource,
+                    quantity=min(need.quantity, offers["childcare"].remaining),
+                    due_on=self._date(self.end, 6),
+                    giver_household=member,
+                    need=need,
+                    offer=offers["childcare"],
+                )
+
+            self._scene(self._day(3, 10), post)
+            self._scene(self._day(1, 12), propose)
+
+    def _plan_winter_round(self, member: Household) -> None:
+        """Potatoes from the granary a few days ago; the member's household appeals its share,
+        and the appeal waits for the committee."""
+        households = [member, *(h for h in self.cast[:3] if h.id != member.id)]
+        needs = []
+        for i, h in enumerate(households):
+            post, held = self._need(
+                h,
+                "potatoes",
+                self._amount("potatoes", 4, 8, h.size * 2),
+                (Urgency.ROUTINE, Urgency.SOON)[i % 2],
+            )
+            self._scene(self._day(10, 9 + i), post)
+            needs.append(held)
+        state = {}
+
+        def open_round():
+            asked = sum(held["need"].quantity for held in needs)
+            state["round"] = self._round_open(
+                "granary", "potatoes", asked, [h["need"] for h in needs], self.words.winter_round
+            )
+
+        def appeal():
+            if share := self._share_short_of_most(state, household=member):
+                appeal_file(actor=self.actors["member"], share=share, reason=self.words.appeals[1])
+
+        self._scene(self._day(8, 11), open_round)
+        self._scene(self._day(7, 10), lambda: self._round_approve(state))
+        self._scene(self._day(6, 12), lambda: self._round_execute(state))
+        self._scene(self._day(4, 20), appeal)
+
+    def _plan_rations(self) -> None:
+        """The last eight weeks: each Saturday the granary hands the households on its list a
+        week's grain and potatoes a person, as long as a tenth of the store covers it."""
+        listed = sorted(
+            self._pick(max(1, round(len(self.households) / 5)), self.needy), key=lambda h: h.id
+        )
+        for week in range(8, 0, -1):
+            for key, per_person in (("grain", 1.5), ("potatoes", 3)):
+                at = self._day(7 * week - 1, 11 if key == "grain" else 12)
+                self._scene(
+                    at,
+                    lambda key=key, per=per_person, at=at: self._ration_out(key, per, listed, at),
+                )
+
+    def _ration_out(self, key: str, per_person: float, listed: list, at: datetime) -> None:
+        spec = SPEC[key]
+        ration = round(per_person * 10**spec.places)
+        people = sum(h.size for h in listed)
+        # As the store runs low the ration shrinks: never more than a tenth of it a week.
+        ration = min(ration, self.stock["granary", key] // 10 // people) // spec.step * spec.step
+        if ration < 10**spec.places // 2:  # under half a kilo a person: not handed out
+            return
+        resource = self.resources[key]
+        note = self.words.ration.format(amount=format_quantity(ration, resource=resource))
+        events_distribute_batch(
+            actor=self.actors["coordinator"],
+            pool=self.pools["granary"],
+            resource=resource,
+            lines=[Line(household=h, quantity=ration * h.size, note=note) for h in listed],
+            occurred_at=at,
+            return_events=False,
+        )
+        self._stock(("granary", key), -ration * people)
+        self.events["distribute"] += len(listed)
+
+    def _plan_declined_record(self, member: Household) -> None:
+        """A record of the member's that the keeper found nothing of, declined with the reason."""
+        state = {}
+
+        def submit():
+            state["record"] = contribution_submit(
+                actor=self.actors["member"],
+                household=member,
+                pool=self.pools["kitchen"],
+                resource=self.resources["potatoes"],
+                quantity=self._amount("potatoes", 10, 20),
+                occurred_at=self.clock.moment,
+            )
+
+        def decline():
+            contribution_decline(
+                actor=self.actors["coordinator"],
+                record=state["record"],
+                reason=self.words.record_declined,
+            )
+
+        self._scene(self._day(9, 18), submit)
+        self._scene(self._day(8, 10), decline)
 
 
 def _free_suffix() -> str:

@@ -29,6 +29,20 @@ class DemoWords:
     rationed: str  # {store}: the store's name, lower case
     mistake: str  # {typed}, {right}: amounts as the coordinator reads them
     reentered: str
+    # Mutual aid: needs, offers, promises and rounds (demo.village._Builder._plan_aid)
+    skills: tuple[str, ...]  # four skills offered as labour
+    need_notes: tuple[str, ...]
+    offer_notes: tuple[str, ...]  # goods first, then labour
+    crisis_round: str  # the round after the failed harvest
+    winter_round: str  # the round of the last days
+    round_reject: str  # why a committee member sends the first draft back
+    round_approve: str
+    appeals: tuple[str, str]  # the reasons of the two appeals: decided, waiting
+    appeal_dismissed: str
+    broken: str  # why a promise was broken
+    excused: str  # why one was excused
+    record_declined: str  # why a member's record was declined
+    ration: str  # {amount}: the weekly ration a person, as the village writes it
 
     def household(self, surname: str, where: str = "") -> str:
         name = surname + self.family_plural
@@ -152,6 +166,36 @@ ENGLISH = DemoWords(
     rationed="Rationed: the {store} is running low.",
     mistake="Typed {typed} instead of {right}; re-entered with the right amount.",
     reentered="Re-entered: the right amount.",
+    skills=("carpentry", "stove repair", "childcare", "sewing"),
+    need_notes=(
+        "The cellar flooded and the potatoes rotted.",
+        "Until the pension comes.",
+        "Three small children and the father away for work.",
+        "The roof over the shed is leaking.",
+    ),
+    offer_notes=(
+        "From our cellar: come with a sack.",
+        "Dry, split last autumn.",
+        "Evenings and Saturdays.",
+        "Bring the bricks; I bring the clay.",
+        "Mornings, at our house or yours.",
+    ),
+    crisis_round="After the failed harvest: the granary's grain for the hungry weeks.",
+    winter_round="Potatoes for the first weeks of winter.",
+    round_reject="Too much at once: keep some grain back for March.",
+    round_approve="Approved: the smallest asks are met in full.",
+    appeals=(
+        "We are seven and two of them are small children; our share will not last the month.",
+        "We got less than half of what we asked and the cellar is empty.",
+    ),
+    appeal_dismissed=(
+        "Dismissed: every household got the same share of what it asked, under the bylaws' "
+        "rule; the next round will look again."
+    ),
+    broken="Did not come and did not send word.",
+    excused="Fell ill themselves; nobody could go in their place.",
+    record_declined="Nothing of it arrived at the store that day.",
+    ration="Weekly ration: {amount} a person.",
 )
 
 RUSSIAN = DemoWords(
@@ -218,6 +262,36 @@ RUSSIAN = DemoWords(
     rationed="По норме: в хранилище «{store}» кончаются запасы.",
     mistake="Ошибка ввода: {typed} вместо {right}; внесено заново с верным количеством.",
     reentered="Внесено заново: верное количество.",
+    skills=("плотницкие работы", "ремонт печей", "присмотр за детьми", "шитьё"),
+    need_notes=(
+        "Погреб затопило, картофель сгнил.",
+        "До пенсии.",
+        "Трое маленьких детей, отец на заработках.",
+        "Протекает крыша над сараем.",
+    ),
+    offer_notes=(
+        "Из нашего погреба: приходите с мешком.",
+        "Сухие, колотые с прошлой осени.",
+        "По вечерам и в субботу.",
+        "Кирпич ваш, глина моя.",
+        "По утрам, у нас или у вас.",
+    ),
+    crisis_round="После неурожая: зерно из амбара на голодные недели.",
+    winter_round="Картофель на первые недели зимы.",
+    round_reject="Слишком много сразу: оставим зерна на март.",
+    round_approve="Одобрено: самые малые просьбы выполнены полностью.",
+    appeals=(
+        "Нас семеро, двое из них маленькие дети; нашей доли не хватит на месяц.",
+        "Нам дали меньше половины того, что мы просили, а погреб пуст.",
+    ),
+    appeal_dismissed=(
+        "Отклонено: по правилу устава каждый двор получил одну и ту же долю от того, что "
+        "просил; в следующем распределении посмотрим снова."
+    ),
+    broken="Никто не пришёл и не предупредил.",
+    excused="Заболели сами; пойти вместо них было некому.",
+    record_declined="В тот день в хранилище ничего из этого не поступало.",
+    ration="Недельный паёк: {amount} на человека.",
 )
 
 LANGUAGES = {words.language: words for words in (ENGLISH, RUSSIAN)}
