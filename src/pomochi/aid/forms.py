@@ -3,6 +3,7 @@ read exactly by the ledger's RecordForm; choices are limited to the community an
 member may use. The rules themselves stay in the services."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -176,7 +177,9 @@ class NeedChoiceField(forms.ModelMultipleChoiceField):
             str(need.get_urgency_display()),
         ]
         if need.needed_by:
-            parts.append(str(_("by %(date)s")) % {"date": need.needed_by.isoformat()})
+            parts.append(
+                str(_("by %(date)s")) % {"date": date_format(need.needed_by, "DATE_FORMAT")}
+            )
         return " · ".join(parts)
 
 

@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pomochi.aid import sql
@@ -257,7 +258,7 @@ def matches_for_need(*, need: Need, today: date | None = None) -> list[Match]:
             else _("offers %(covers)s of the %(wanted)s needed")
         ) % {"covers": fmt(covers), "wanted": fmt(wanted)}
         if starts > today:
-            reason += _(", from %(date)s") % {"date": starts.isoformat()}
+            reason += _(", from %(date)s") % {"date": date_format(starts, "DATE_FORMAT")}
         candidates.append(
             (
                 (not whole, -covers, starts, offer.id),

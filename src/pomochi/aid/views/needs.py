@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -302,7 +303,7 @@ def need_promise(request, community, need_id: int):
                 % {
                     "amount": need.resource.format(commitment.quantity),
                     "resource": need.resource.name,
-                    "date": commitment.due_on.isoformat(),
+                    "date": date_format(commitment.due_on, "DATE_FORMAT"),
                 },
             )
             return redirect("promise", slug=community.slug, commitment_id=commitment.id)
