@@ -173,3 +173,19 @@ def test_offers_are_visible_to_the_community_and_checked(village, hamlet):
     with pytest.raises(NotAllowed):
         offer_edit(actor=v.vera, offer=offer, quantity=1)
     assert offer_edit(actor=v.bob, offer=offer, quantity=800).quantity == 800
+
+
+def test_a_needs_date_in_a_round_s_choice_reads_as_the_language_writes_dates(needy_village):
+    from datetime import date
+
+    from django.utils import translation
+
+    from pomochi.aid.forms import NeedChoiceField
+
+    v = needy_village
+    v.need_petrovs.needed_by = date(2026, 12, 10)
+    field = NeedChoiceField(queryset=None)
+    with translation.override("en"):
+        assert field.label_from_instance(v.need_petrovs).endswith("by Dec. 10, 2026")
+    with translation.override("ru"):
+        assert field.label_from_instance(v.need_petrovs).endswith("10 декабря 2026 г.")
