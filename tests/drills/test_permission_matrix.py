@@ -15,8 +15,11 @@ from tests.matrix import (
 
 
 def drill_ran(response, w, role):
-    """The village's own stores, nothing of the hamlet's."""
-    assert [report.name for report, _chart in response.context["rows"]] == ["grain"]
+    """The village's own stores, nothing of the hamlet's: with no standard ration in its bylaws,
+    the drill asks for one instead of reassuring."""
+    assert response.context["rows"] == []
+    assert response.context["inputs"].rations_missing == ("grain", "potatoes")
+    assert "Not drilled: grain, potatoes." in html(response)
     assert "Kuznetsovs" not in html(response)
 
 

@@ -328,8 +328,7 @@ class _Builder:
             rules=default_rules()
             | {
                 "standard_rations": {
-                    self.words.resources[key][0]: ration
-                    for key, ration in STANDARD_RATIONS.items()
+                    self.words.resources[key][0]: ration for key, ration in STANDARD_RATIONS.items()
                 }
             },
         )

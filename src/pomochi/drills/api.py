@@ -22,7 +22,9 @@ class DrillQuery(Schema):
     ration: list[Line] = Field(
         default_factory=list,
         max_length=MAX_RATIONS,
-        description="RESOURCE=QUANTITY per person per week, in the resource's unit; repeatable",
+        description="RESOURCE=QUANTITY per person per week, in the resource's unit; repeatable. "
+        "A resource not named is drilled at the bylaws' standard ration, or left out (listed in "
+        "rations_missing) if they set none",
     )
 
 
@@ -38,6 +40,7 @@ class DrillResourceOut(Schema):
     stock_after_shock: str
     ration: str
     ration_given: bool
+    ration_source: str = Field(description="given: in this request; bylaws: the standard ration")
     inflow: str
     weeks_covered: int | None
     weeks_until_empty: int | None
@@ -58,6 +61,9 @@ class DrillOut(Schema):
     weeks: int
     shock: DrillShockOut
     resources: list[DrillResourceOut]
+    rations_missing: list[str] = Field(
+        description="resources left out: no ration given and none in the bylaws; give one"
+    )
 
 
 @router.get(

@@ -46,8 +46,16 @@ def run_drill_command(command, options) -> None:
         )
         % {"community": community.name, "weeks": outcome.weeks, "rule": inputs.rule}
     )
-    if not reports:
-        write(_("No consumable stock in store and none handed out lately: nothing to drill."))
+    if inputs.rations_missing:
+        write(
+            _(
+                "Left out, with no ration given and none in the bylaws: %(names)s. "
+                "Give one with --ration RESOURCE=QUANTITY."
+            )
+            % {"names": ", ".join(inputs.rations_missing)}
+        )
+    if not reports and not inputs.rations_missing:
+        write(_("No consumable stock in store: nothing to drill."))
     for r in reports:
         write("")
         write(
@@ -61,7 +69,7 @@ def run_drill_command(command, options) -> None:
                 "after": r.stock_after_shock,
                 "inflow": r.inflow,
                 "ration": r.ration,
-                "source": _("as given") if r.ration_given else _("the recent rate"),
+                "source": _("as given") if r.ration_given else _("the bylaws' standard ration"),
                 "asked": r.asked,
             }
         )
