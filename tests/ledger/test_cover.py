@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from pomochi.ledger.attention import stores_low
 from pomochi.ledger.cover import (
     MonthFlow,
     community_covers,
@@ -15,7 +16,14 @@ from pomochi.ledger.cover import (
 )
 from pomochi.ledger.cover_pages import cover_line, cover_sentences
 from pomochi.ledger.models import Pool
-from pomochi.ledger.services import event_adjust, event_contribute, event_distribute, event_reverse
+from pomochi.ledger.services import (
+    event_adjust,
+    event_contribute,
+    event_distribute,
+    event_reverse,
+    pool_create,
+)
+from pomochi.web.attention import attention_for
 from tests.api.conftest import ApiClient
 from tests.conftest import bylaws_with
 
@@ -213,3 +221,57 @@ def test_the_api_gives_the_same_figures_as_the_page(granary, client):
     assert grain["distributed"] == shown.distributed and grain["recent_weeks"] == 12
     assert grain["low"] is False and grain["threshold"] == 4  # 4 weeks is not under 4
     assert [m["stock"] for m in grain["months"]] == [m.stock for m in shown.months]
+
+
+def test_a_low_store_needs_the_coordinators_attention(granary, client):
+    v = granary
+    bylaws_with(v, standard_rations={"grain": "2"}, cover_attention_weeks=5)
+    items = attention_for(actor=v.alice, community=v.community)
+    (low,) = [i for i in items if i.kind == "store.cover_low"]
+    assert low.link == f"/c/village/pools/{v.granary.id}/"
+    assert low.params == {"pool": "Granary", "resource": "grain", "weeks": 4, "threshold": 5}
+    assert low.sentence == "Granary: the grain lasts 4 weeks, under the bylaws' 5"
+    assert items[0] == low  # someone may go without: at the top
+    # a plain member has no such list; at 4 weeks' threshold it is not low
+    assert attention_for(actor=v.bob, community=v.community) == []
+    bylaws_with(v, cover_attention_weeks=4)
+    assert not [
+        i
+        for i in attention_for(actor=v.alice, community=v.community)
+        if i.kind == "store.cover_low"
+    ]
+
+
+def test_an_empty_store_lasts_less_than_a_week(granary):
+    v = granary
+    bylaws_with(v, standard_rations={"grain": "2"})
+    event_adjust(actor=v.vera, pool=v.granary, resource=v.grain, change=-82_000, reason="mice")
+    (low,) = [
+        i for i in attention_for(actor=v.vera, community=v.community) if i.kind == "store.cover_low"
+    ]
+    assert low.sentence == "Granary: the grain lasts less than a week" and low.urgent
+
+
+def test_the_low_stores_beyond_a_few_are_counted(granary, django_assert_max_num_queries):
+    v = granary
+    bylaws_with(v, standard_rations={"grain": "2"}, cover_attention_weeks=5)
+    for n in range(4):
+        pool = pool_create(
+            actor=v.alice, community=v.community, name=f"Barn {n}", resources=[v.grain]
+        )
+        event_contribute(
+            actor=v.alice, household=v.ivanovs, pool=pool, resource=v.grain, quantity=1_000
+        )
+    with django_assert_max_num_queries(4):
+        items = stores_low(actor=v.alice, community=v.community, today=date(2026, 12, 7))
+    assert [i.params.get("pool") for i in items] == ["Barn 0", "Barn 1", "Barn 2", None]
+    assert items[-1].count == 2 and items[-1].sentence == "2 more stores under their cover"
+
+
+def test_the_home_page_shows_a_cover_line_per_store(granary, client):
+    v = granary
+    bylaws_with(v, standard_rations={"grain": "2"}, cover_attention_weeks=5)
+    client.force_login(v.bob.user)
+    page = client.get("/c/village/").content.decode()
+    assert '<p class="cover error">grain: ' in page
+    assert "4 weeks at the standard ration</p>" in page

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from pomochi.charts import Chart, bar_chart, line_chart
 from pomochi.communities.quantities import format_quantity
-from pomochi.ledger.cover import Cover, MonthFlow, ration_text
+from pomochi.ledger.cover import Cover, MonthFlow, community_covers, ration_text
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,16 @@ def cover_line(cover: Cover) -> str | None:
         "resource": cover.resource.name,
         "cover": ", ".join(parts),
     }
+
+
+def cover_lines(*, community) -> dict[int, list[tuple[str, bool]]]:
+    """Store id → its short cover lines (the home page's cards), each with whether it is under
+    the bylaws' threshold. Four queries."""
+    lines: dict[int, list[tuple[str, bool]]] = {}
+    for cover in community_covers(community=community):
+        if (line := cover_line(cover)) is not None:
+            lines.setdefault(cover.pool_id, []).append((line, cover.low))
+    return lines
 
 
 def _month(month) -> str:
