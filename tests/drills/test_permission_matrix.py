@@ -74,7 +74,7 @@ ROUTES = [
         "api-v1:get_drill",
         api(allowed=SEES_PRIVATE),
         kwargs=VILLAGE,
-        data={"inflow_loss": "1", "weeks": "8", "ration": "grain=10"},
+        data={"inflow_loss": "100", "weeks": "8", "ration": "grain=10"},
         check=api_drill_names_the_short,
     ),
     # A bad question fails validation before the community is looked up, as an empty body.

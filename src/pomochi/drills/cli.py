@@ -12,7 +12,7 @@ from pomochi.communities.models import Community
 from pomochi.drills.arguments import parse_rations, parse_shocks
 from pomochi.drills.report import drill_document, drill_report
 from pomochi.drills.selectors import drill_input
-from pomochi.sim.drill import DrillError, Shock, run_drill
+from pomochi.sim.drill import DrillError, run_drill
 
 
 def run_drill_command(command, options) -> None:
@@ -22,7 +22,7 @@ def run_drill_command(command, options) -> None:
             _("no community with the short name %(slug)r") % {"slug": options["community"]}
         )
     try:
-        shock = Shock(**parse_shocks(options["shock"]))
+        shock = parse_shocks(options["shock"])
         rations = parse_rations(community, options["ration"])
         inputs = drill_input(community=community, rations=rations)
         outcome = run_drill(inputs, shock=shock, weeks=options["weeks"])

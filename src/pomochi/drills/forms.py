@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pomochi.communities.bylaws import standard_ration
 from pomochi.communities.models import ResourceType
 from pomochi.communities.quantities import parse_quantity_localized
+from pomochi.drills.arguments import shock_from_percent
 from pomochi.errors import InvalidInput
 from pomochi.ledger.cover import ration_text
 from pomochi.ledger.forms import QuantityField
@@ -125,11 +126,11 @@ class DrillForm(forms.Form):
     def shock(self) -> Shock:
         d = self.cleaned_data
 
-        def share(name: str) -> float:
-            return float((d.get(name) or Decimal(0)) / 100)
+        def percent(name: str) -> float:
+            return float(d.get(name) or Decimal(0))
 
-        return Shock(
-            stock_loss=share("stock_loss"),
-            inflow_loss=share("inflow_loss"),
-            demand=1 + share("demand"),
+        return shock_from_percent(
+            stock_loss=percent("stock_loss"),
+            inflow_loss=percent("inflow_loss"),
+            demand_up=percent("demand"),
         )

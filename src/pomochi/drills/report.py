@@ -105,16 +105,13 @@ def drill_document(
     *, community_slug: str, inputs: CommunityDrillInput, outcome: DrillOutcome, reports
 ) -> dict:
     """The whole drill as plain data: the command line's --format json and the API's answer."""
-    shock = outcome.shock
+    from pomochi.drills.arguments import shock_as_percent
+
     return {
         "community": community_slug,
         "rule": inputs.rule,
         "weeks": outcome.weeks,
-        "shock": {
-            "stock_loss": shock.stock_loss,
-            "inflow_loss": shock.inflow_loss,
-            "demand": shock.demand,
-        },
+        "shock": shock_as_percent(outcome.shock),  # percent, as every door asks it
         "resources": [report_as_dict(r) for r in reports],
         "rations_missing": list(inputs.rations_missing),
     }
