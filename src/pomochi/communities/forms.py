@@ -159,7 +159,7 @@ class BylawsForm(forms.Form):
     appeal_window_days = forms.IntegerField(min_value=0, max_value=90)
     households_commit_directly = forms.BooleanField(required=False)
     members_contributions_wait = forms.BooleanField(required=False)
-    standard_rations = forms.CharField(
+    standard_rations = TextField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -62,11 +62,11 @@ class DrillForm(forms.Form):
     # A first visit: the community as it is, over a year, with no shock.
     DEFAULTS = {"stock_loss": "0", "inflow_loss": "0", "demand": "0", "weeks": "52"}
 
-    def __init__(self, *args, resources: list[ResourceType], rules: dict, **kwargs):
+    def __init__(self, *args, resources: list[ResourceType], rules: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.resources = {self.ration_field(r): r for r in resources}
         for name, resource in self.resources.items():
-            standard = standard_ration(rules, resource.name)
+            standard = standard_ration(rules or {}, resource.name)
             if standard is None:
                 help_text = _("The bylaws set no standard ration: give one to drill it.")
             else:
