@@ -23,7 +23,7 @@ from pomochi.ledger.services import (
     event_reverse,
     pool_create,
 )
-from pomochi.web.attention import attention_for
+from pomochi.web import attention
 from tests.api.conftest import ApiClient
 from tests.conftest import bylaws_with
 
@@ -226,18 +226,18 @@ def test_the_api_gives_the_same_figures_as_the_page(granary, client):
 def test_a_low_store_needs_the_coordinators_attention(granary, client):
     v = granary
     bylaws_with(v, standard_rations={"grain": "2"}, cover_attention_weeks=5)
-    items = attention_for(actor=v.alice, community=v.community)
+    items = attention.attention_for(actor=v.alice, community=v.community)
     (low,) = [i for i in items if i.kind == "store.cover_low"]
     assert low.link == f"/c/village/pools/{v.granary.id}/"
     assert low.params == {"pool": "Granary", "resource": "grain", "weeks": 4, "threshold": 5}
     assert low.sentence == "Granary: the grain lasts 4 weeks, under the bylaws' 5"
-    assert items[0] == low  # someone may go without: at the top
+    assert low.order == attention.LATE and not low.urgent  # weeks ahead: after what is urgent today
     # a plain member has no such list; at 4 weeks' threshold it is not low
-    assert attention_for(actor=v.bob, community=v.community) == []
+    assert attention.attention_for(actor=v.bob, community=v.community) == []
     bylaws_with(v, cover_attention_weeks=4)
     assert not [
         i
-        for i in attention_for(actor=v.alice, community=v.community)
+        for i in attention.attention_for(actor=v.alice, community=v.community)
         if i.kind == "store.cover_low"
     ]
 
@@ -247,9 +247,12 @@ def test_an_empty_store_lasts_less_than_a_week(granary):
     bylaws_with(v, standard_rations={"grain": "2"})
     event_adjust(actor=v.vera, pool=v.granary, resource=v.grain, change=-82_000, reason="mice")
     (low,) = [
-        i for i in attention_for(actor=v.vera, community=v.community) if i.kind == "store.cover_low"
+        i
+        for i in attention.attention_for(actor=v.vera, community=v.community)
+        if i.kind == "store.cover_low"
     ]
-    assert low.sentence == "Granary: the grain lasts less than a week" and low.urgent
+    assert low.sentence == "Granary: the grain lasts less than a week"
+    assert low.urgent and low.order == attention.NOW
 
 
 def test_the_low_stores_beyond_a_few_are_counted(granary, django_assert_max_num_queries):

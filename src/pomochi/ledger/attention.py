@@ -12,7 +12,7 @@ from pomochi.communities import policy
 from pomochi.communities.models import Community, Membership
 from pomochi.ledger.presenters import waiting_record_view
 from pomochi.ledger.selectors import records_of_household, records_waiting
-from pomochi.web.attention import NOW, SHOWN, WAITING, Item
+from pomochi.web.attention import LATE, NOW, SHOWN, WAITING, Item
 
 
 def records_to_confirm(*, actor: Membership, community: Community, today: date) -> list[Item]:
@@ -49,7 +49,8 @@ def stores_low(*, actor: Membership, community: Community, today: date) -> list[
                 "threshold": c.threshold,
             },
             link=reverse("pool", args=[community.slug, c.pool_id]),
-            order=NOW,
+            # empty: someone may go without today; low: weeks ahead, after urgent needs
+            order=NOW if c.weeks == 0 else LATE,
             urgent=c.weeks == 0,
         )
         for c in low[:SHOWN]
@@ -57,7 +58,13 @@ def stores_low(*, actor: Membership, community: Community, today: date) -> list[
     if len(low) > SHOWN:
         link = reverse("community", args=[community.slug])
         items.append(
-            Item(kind="store.cover_low", params={}, link=link, order=NOW, count=len(low) - SHOWN)
+            Item(
+                kind="store.cover_low",
+                params={},
+                link=link,
+                order=items[-1].order,
+                count=len(low) - SHOWN,
+            )
         )
     return items
 
