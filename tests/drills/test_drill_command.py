@@ -36,14 +36,14 @@ def test_a_blockade_as_json(stocked_village):
             "--shock",
             "inflow_loss=100%",
             "--shock",
-            "stock_loss=0.5",
+            "stock_loss=50",
             "--format",
             "json",
             "--weeks",
             "10",
         )
     )
-    assert data["shock"] == {"stock_loss": 0.5, "inflow_loss": 1.0, "demand": 1.0}
+    assert data["shock"] == {"stock_loss": 50.0, "inflow_loss": 100.0, "demand_up": 0.0}
     grain = next(r for r in data["resources"] if r["resource"] == "grain")
     assert grain["weeks_covered"] == 2  # 50 kg at 20 kg a week
     assert grain["weeks_until_empty"] == 3
@@ -57,7 +57,7 @@ def test_a_drill_writes_nothing(stocked_village):
         AuditEntry.objects.count(),
         sorted(Holding.objects.values_list("id", "quantity")),
     )
-    drill("--community", "village", "--ration", "grain=5", "--shock", "stock_loss=0.9")
+    drill("--community", "village", "--ration", "grain=5", "--shock", "stock_loss=90")
     after = (
         Event.objects.count(),
         AuditEntry.objects.count(),
@@ -70,9 +70,16 @@ def test_a_drill_writes_nothing(stocked_village):
     ("args", "message"),
     [
         (["--community", "atlantis"], "no community with the short name 'atlantis'"),
-        (["--community", "village", "--shock", "stock_loss=1.5"], "stock_loss: must be a share"),
+        (
+            ["--community", "village", "--shock", "stock_loss=150"],
+            "--shock stock_loss: a percentage from 0 to 100, not 150",
+        ),
+        (
+            ["--community", "village", "--shock", "demand_up=nan"],
+            "--shock demand_up: a percentage from 0 to 900, not nan",
+        ),
         (["--community", "village", "--shock", "flood=1"], "NAME one of stock_loss"),
-        (["--community", "village", "--shock", "demand=lots"], "'lots' is not a number"),
+        (["--community", "village", "--shock", "demand_up=lots"], "'lots' is not a number"),
         (["--community", "village", "--ration", "gold=1"], "RESOURCE one of grain, potatoes"),
         (["--community", "village", "--ration", "grain=-1"], "--ration grain: "),
         (["--community", "village", "--weeks", "0"], "weeks: must be between 1"),

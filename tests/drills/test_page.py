@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from pomochi.audit.models import AuditEntry
 from pomochi.ledger.models import Event, Holding
+from tests.conftest import bylaws_with
 
 URL = "/c/village/drill/"
 
@@ -51,8 +52,9 @@ def test_it_shows_coordinators_and_the_committee_the_weeks(stocked_village, clie
     assert "2 households run short; first: Ivanovs, week 26 Petrovs, week 26" in page
     ((report, chart),) = response.context["rows"]
     assert (report.weeks_covered, report.weeks_until_empty) == (25, 25)
-    assert f'<polyline points="{chart.points}"' in response.content.decode()
-    assert chart.points.startswith("0,18 10.7,21.9 ") and chart.points.endswith(" 320,116")
+    assert str(chart) in response.content.decode()
+    points = re.search(r'<polyline points="([^"]+)"', str(chart)).group(1)
+    assert points.startswith("0,18 10.7,21.9 ") and points.endswith(" 320,116")
 
 
 def test_a_member_is_refused(stocked_village, client):
@@ -73,16 +75,33 @@ def test_anonymous_is_sent_to_log_in(stocked_village, client):
     assert response["Location"] == f"{reverse('login')}?next={URL}"
 
 
-def test_a_first_visit_runs_the_community_as_it_is(stocked_village, client):
+def test_a_first_visit_asks_for_a_ration_the_bylaws_do_not_set(stocked_village, client):
     response = get_as(client, stocked_village.alice)
     assert response.status_code == 200
     form = response.context["form"]
     assert form["weeks"].value() == "52" and form["stock_loss"].value() == "0"
-    # Nothing handed out lately: the recent rate is nothing, and the stores last.
+    # No standard ration in the bylaws: nothing is drilled, and nothing reassures.
     page = text(response)
-    assert "The stores cover everyone for the whole 52 weeks. They do not run empty." in page
-    assert "Ration per person per week 0 kg the rate of the last 8 weeks" in page
-    assert "Nobody runs short." in page
+    assert "The stores cover everyone" not in page
+    assert response.context["rows"] == []
+    assert "Not drilled: grain, potatoes. The bylaws set no standard ration for them" in page
+    assert "The bylaws set no standard ration: give one to drill it." in page
+
+
+def test_a_first_visit_drills_at_the_bylaws_standard_ration(stocked_village, client):
+    v = stocked_village
+    bylaws_with(v, standard_rations={"grain": "2.5"})
+    response = get_as(client, v.alice)
+    page = text(response)
+    # 100 kg, 12.5 kg a week coming in, 10 people × 2.5 kg = 25 kg asked: 12.5 kg a week down.
+    assert "Ration per person per week 2.5 kg the standard ration of the bylaws" in page
+    assert "Asked each week 25 kg" in page
+    assert "The stores cover everyone for 8 weeks. They run empty in week 8." in page
+    help_text = response.context["form"][f"ration_{v.grain.id}"].help_text
+    assert help_text == "Empty: the bylaws' standard ration, 2.5 kg."
+    assert "Not drilled: potatoes." in page
+    ((report, _chart),) = response.context["rows"]
+    assert report.ration_source == "bylaws" and not report.ration_given
 
 
 def test_demand_raises_what_is_asked(stocked_village, client):

@@ -15,8 +15,11 @@ from tests.matrix import (
 
 
 def drill_ran(response, w, role):
-    """The village's own stores, nothing of the hamlet's."""
-    assert [report.name for report, _chart in response.context["rows"]] == ["grain"]
+    """The village's own stores, nothing of the hamlet's: with no standard ration in its bylaws,
+    the drill asks for one instead of reassuring."""
+    assert response.context["rows"] == []
+    assert response.context["inputs"].rations_missing == ("grain", "potatoes")
+    assert "Not drilled: grain, potatoes." in html(response)
     assert "Kuznetsovs" not in html(response)
 
 
@@ -71,7 +74,7 @@ ROUTES = [
         "api-v1:get_drill",
         api(allowed=SEES_PRIVATE),
         kwargs=VILLAGE,
-        data={"inflow_loss": "1", "weeks": "8", "ration": "grain=10"},
+        data={"inflow_loss": "100", "weeks": "8", "ration": "grain=10"},
         check=api_drill_names_the_short,
     ),
     # A bad question fails validation before the community is looked up, as an empty body.

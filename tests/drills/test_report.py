@@ -1,5 +1,7 @@
 """drill_report: the outcome in words and units, households by name; and the rule matters."""
 
+from xml.etree import ElementTree
+
 import pytest
 
 from pomochi.communities.bylaws import default_rules
@@ -11,6 +13,7 @@ from pomochi.sim.drill import Shock, run_drill
 
 # The stocked village's 100 kg of grain, half of it lost; of the 12.5 kg a week given lately,
 # 8 kg still come in. Ten people at 1 kg a week draw the stores down by 2 kg a week: 25 weeks.
+SVG = "{http://www.w3.org/2000/svg}"
 SHOCK = Shock(stock_loss=0.5, inflow_loss=0.36)
 
 
@@ -87,10 +90,14 @@ def test_the_limit_names_the_first_households(stocked_village):
 
 @pytest.mark.parametrize("rule", ["max_min", "priority_tiers"])
 def test_the_chart_draws_every_week(stocked_village, rule):
-    chart = stock_chart(grain_report(stocked_village, rule))
-    points = chart.points.split()
+    svg = ElementTree.fromstring(
+        str(stock_chart(grain_report(stocked_village, rule), chart_id="c"))
+    )
+    points = svg.find(f"{SVG}polyline").get("points").split()
     assert len(points) == 31
     assert points[0] == "0,18"  # the most in store: the top
     assert points[-1] == "320,116"  # empty: the bottom
-    assert chart.top_label == "50 kg"
-    assert chart.short_x == f"{320 * 26 / 30:.1f}"
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert texts == ["50 kg", "now", "week 30"]
+    assert svg.find(f"{SVG}title").text == "Stores of grain week by week over 30 weeks, from 50 kg"
+    assert svg.find(f"{SVG}line[@class='marker']").get("x1") == f"{320 * 26 / 30:.1f}"

@@ -1,4 +1,4 @@
-"""drill_input: the community's households, stores, recent rates and rule, as arrays."""
+"""drill_input: the community's households, stores, rations, recent inflow and rule, as arrays."""
 
 from datetime import timedelta
 
@@ -11,6 +11,7 @@ from pomochi.drills.inputs import Unit
 from pomochi.drills.selectors import drill_input
 from pomochi.ledger.services import event_contribute, event_distribute, event_reverse
 from pomochi.sim.drill import DrillError, Resource
+from tests.conftest import bylaws_with
 
 
 @pytest.fixture
@@ -80,46 +81,60 @@ def test_a_vulnerable_household_is_one_tier_up_as_in_a_round(drilled_village):
     assert drill_input(community=v.community).priorities.tolist() == [1, 1, 1, 1]
 
 
-def test_the_default_ration_is_the_recent_rate_of_distributions(drilled_village):
-    inputs = drill_input(community=drilled_village.community)
-    grain = by_name(inputs)["grain"]
-
-    # 2 + 1 kg this week (the reversed 0.5 kg does not count, the 4 kg of 10 weeks ago is
-    # before the window): 3000 g ÷ 10 people ÷ 8 weeks = 37.5 g (fractions of a gram are
-    # kept: a household asks a whole gram when its fractions add up to one).
-    assert grain.ration == 37.5
+def test_the_default_ration_is_the_bylaws_standard_ration(drilled_village):
+    v = drilled_village
+    bylaws_with(v, standard_rations={"grain": "2.5", "potatoes": "0.05"})
+    inputs = drill_input(community=v.community)
+    grain, potatoes = by_name(inputs)["grain"], by_name(inputs)["potatoes"]
+    # 2.5 kg in grams; 0.05 kg of potatoes is half a tenth of a kilogram (the unit's places)
+    assert grain.ration == 2_500 and potatoes.ration == 0.5
     # 100 − 2 − 1 − 0.5 + 0.5 − 4 kg across the pools.
     assert grain.stock == 93_000
     # 100 kg contributed this week ÷ 8 weeks.
     assert grain.inflow == 12_500
     assert inputs.rations_given == frozenset()
+    assert inputs.rations_from_bylaws == {"grain", "potatoes"}
+    assert inputs.rations_missing == ()
     assert inputs.weeks_of_history == 8
 
 
+def test_without_a_standard_ration_a_resource_is_not_guessed_but_missing(drilled_village):
+    v = drilled_village
+    bylaws_with(v, standard_rations={"grain": "2"})
+    inputs = drill_input(community=v.community)
+    # The recent rate (37.5 g a person a week here) is never taken for a ration.
+    assert [r.name for r in inputs.resources] == ["grain"]
+    assert inputs.rations_missing == ("potatoes",)
+    assert inputs.ration_source("grain") == "bylaws"
+
+
 def test_the_inflow_is_the_recent_contributions(drilled_village):
-    potatoes = by_name(drill_input(community=drilled_village.community))["potatoes"]
+    potatoes = by_name(drill_input(community=drilled_village.community, rations={"potatoes": 0}))[
+        "potatoes"
+    ]
     # 8 kg this week ÷ 8 weeks = 1 kg a week; the 20 kg of 10 weeks ago are before the window.
     assert potatoes == Resource(name="potatoes", stock=280, ration=0, inflow=10)
 
 
 def test_a_longer_history_reaches_older_movements(drilled_village):
-    inputs = drill_input(community=drilled_village.community, weeks_of_history=12)
-    grain, potatoes = by_name(inputs)["grain"], by_name(inputs)["potatoes"]
-    assert grain.ration == pytest.approx(58.333, abs=1e-3)  # 7000 g ÷ 10 people ÷ 12 weeks
-    assert potatoes.inflow == 23  # 28 kg ÷ 12 weeks = 2.33 kg: 23 tenths of a kilogram
+    inputs = drill_input(
+        community=drilled_village.community, weeks_of_history=12, rations={"potatoes": 1}
+    )
+    assert by_name(inputs)["potatoes"].inflow == 23  # 28 kg ÷ 12 weeks: 23 tenths of a kg
 
 
 def test_the_window_ends_today(drilled_village):
     # Three weeks ago, the window (9 to 1 weeks before that) held only the old movements.
     today = timezone.localdate() - timedelta(weeks=3)
-    inputs = drill_input(community=drilled_village.community, today=today)
+    inputs = drill_input(
+        community=drilled_village.community, today=today, rations={"grain": 1, "potatoes": 1}
+    )
     grain, potatoes = by_name(inputs)["grain"], by_name(inputs)["potatoes"]
-    assert grain.ration == 50.0  # the 4 kg to the Orlovs ÷ 10 people ÷ 8 weeks
     assert grain.inflow == 0 and potatoes.inflow == 25  # 20 kg ÷ 8 weeks
 
 
 def test_only_consumables_are_drilled_with_their_units(drilled_village):
-    inputs = drill_input(community=drilled_village.community)
+    inputs = drill_input(community=drilled_village.community, rations={"grain": 1, "potatoes": 1})
     # The plough is lent and comes back, labour is never stock: neither is used up.
     assert [r.name for r in inputs.resources] == ["grain", "potatoes"]
     assert inputs.units == {"grain": Unit("kg", 3), "potatoes": Unit("kg", 1)}
@@ -176,12 +191,12 @@ def test_it_reads_only_its_own_community(drilled_village, hamlet):
         resource=hamlet.grain,
         quantity=50_000,
     )
-    inputs = drill_input(community=drilled_village.community)
+    inputs = drill_input(community=drilled_village.community, rations={"grain": 1})
     assert hamlet.kuznetsovs.id not in inputs.household_ids.tolist()
     assert by_name(inputs)["grain"].stock == 93_000
     assert by_name(inputs)["grain"].inflow == 12_500
 
-    theirs = drill_input(community=hamlet.community)
+    theirs = drill_input(community=hamlet.community, rations={"grain": 0})
     assert theirs.household_ids.tolist() == [hamlet.kuznetsovs.id]
     assert theirs.resources == [Resource(name="grain", stock=50_000, ration=0, inflow=6_250)]
 

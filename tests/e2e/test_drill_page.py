@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from pomochi.audit.models import AuditEntry
 from pomochi.ledger.models import Event, Holding
 from pomochi.ledger.services import event_contribute
+from tests.conftest import bylaws_with
 from tests.e2e.test_browser import snapshot
 
 pytestmark = pytest.mark.e2e
@@ -57,3 +58,29 @@ def test_a_coordinator_runs_a_drill_and_sees_the_weeks_and_the_chart(
 
     assert (Event.objects.count(), AuditEntry.objects.count()) == (events, entries)
     assert Holding.objects.get(pool=v.granary, resource=v.grain).quantity == 100_000
+
+
+def test_the_drill_with_its_defaults_says_the_ration_it_used(phone, live_server, log_in, village):
+    """No false all-clear: the first visit drills at the bylaws' standard ration, says so, and
+    asks for a ration where the bylaws set none."""
+    v = village
+    bylaws_with(v, standard_rations={"grain": "2"})
+    event_contribute(
+        actor=v.alice, household=v.ivanovs, pool=v.granary, resource=v.grain, quantity=100_000
+    )
+    log_in(phone, "alice")
+    phone.goto(f"{live_server.url}/c/village/drill/")
+
+    result = phone.locator("section.drill-result", has=phone.get_by_role("heading", name="grain"))
+    # 100 kg in, 12.5 kg a week coming in (this week's ÷ 8), ten people at 2 kg: 20 kg asked.
+    expect(result.locator("dd.ration")).to_have_text("2 kg the standard ration of the bylaws")
+    expect(result.locator(".verdict")).to_contain_text("The stores cover everyone for 13 weeks.")
+    expect(result.get_by_role("link", name="bylaws")).to_have_attribute(
+        "href", "/c/village/bylaws/"
+    )
+    expect(phone.locator("#rations-missing")).to_have_text(
+        "Not drilled: potatoes. The bylaws set no standard ration for it; give one above."
+    )
+    expect(phone.get_by_text("Empty: the bylaws' standard ration, 2 kg.")).to_be_visible()
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the drill page is {overflow}px wider than the phone"

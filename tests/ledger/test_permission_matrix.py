@@ -522,6 +522,11 @@ def api_routes() -> list[Route]:
             **extra,
         )
 
+    def api_cover_of_the_granary(response, w, role):
+        data = response.json()
+        assert data["pool"] == w.granary.id
+        assert [r["resource_name"] for r in data["resources"]] == ["grain"]
+
     # With an empty body the request fails validation (422) before the community is looked up,
     # so the outsider learns nothing either way.
     empty = api(422, outsider=422)
@@ -531,6 +536,19 @@ def api_routes() -> list[Route]:
         Route("api-v1:get_pool", api(), kwargs=VILLAGE | {"pool_id": pk("granary")}),
         Route(
             "api-v1:get_pool",
+            api(404),
+            kwargs=VILLAGE | {"pool_id": pk("store")},
+            variant="another community's pool",
+        ),
+        # A store's cover is an aggregate: every member reads it, as the store's page.
+        Route(
+            "api-v1:get_pool_cover",
+            api(),
+            kwargs=VILLAGE | {"pool_id": pk("granary")},
+            check=api_cover_of_the_granary,
+        ),
+        Route(
+            "api-v1:get_pool_cover",
             api(404),
             kwargs=VILLAGE | {"pool_id": pk("store")},
             variant="another community's pool",

@@ -1,14 +1,24 @@
 """The schema of a community's bylaws: the rules as data, checked before any version is kept."""
 
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from pomochi.errors import InvalidInput
 
 AllocationRule = Literal[
     "equal_per_household", "per_person", "proportional", "max_min", "priority_tiers"
+]
+
+
+# A quantity in the resource's own unit, as a person writes it with a decimal point: "2", "0.25".
+RationText = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^\d{1,9}(\.\d{1,6})?$")
+]
+ResourceName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
 ]
 
 
@@ -38,6 +48,13 @@ class Rules(BaseModel):
     # Mutual checks: a plain member's contribution into a store waits for a coordinator to
     # confirm that it arrived (ledger.waiting) before it is a ledger event.
     members_contributions_wait: bool = True
+    # The standard ration per person per week, by resource name, in the resource's own unit
+    # ({"grain": "2"}: 2 kg of grain a person a week). The drill asks each household for its size
+    # times this, and a store's cover is counted at it; a resource without one has no standard
+    # (the drill asks for a ration rather than guess one from the recent rate).
+    standard_rations: dict[ResourceName, RationText] = Field(default_factory=dict, max_length=100)
+    # A store whose cover (ledger.cover) is under this many weeks needs attention.
+    cover_attention_weeks: int = Field(default=4, ge=0, le=104)
 
 
 def default_rules() -> dict:
@@ -57,3 +74,10 @@ def validate_rules(data: dict) -> dict:
             _("The bylaws are not valid: %(problems)s") % {"problems": "; ".join(problems)},
             field="rules",
         ) from None
+
+
+def standard_ration(rules: dict, resource_name: str) -> Decimal | None:
+    """The bylaws' standard ration of a resource per person per week, in its unit; None if they
+    set none."""
+    text = rules.get("standard_rations", {}).get(resource_name)
+    return None if text is None else Decimal(text)

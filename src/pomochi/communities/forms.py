@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pomochi.accounts.forms import AccountForm, passwords_match
+from pomochi.communities.bylaws import default_rules
 from pomochi.communities.models import Household
 from pomochi.text import TextField
 
@@ -127,6 +128,8 @@ RULE_LABELS = {
     "members_contributions_wait": _(
         "A member's contribution waits for a coordinator to confirm it"
     ),
+    "standard_rations": _("Standard ration per person per week"),
+    "cover_attention_weeks": _("A store needs attention when its cover is under (weeks)"),
     "needs_visible_to_members": _("Members may see each other's needs"),
     "receivers_visible_to_members": _("Members may see who received aid"),
 }
@@ -137,6 +140,11 @@ ALLOCATION_RULES = [
     ("proportional", _("in proportion to need")),
     ("priority_tiers", _("priority tiers: urgent and vulnerable first")),
 ]
+
+
+def rations_text(rations: dict[str, str]) -> str:
+    """The bylaws' standard rations as the form's lines: "grain = 2"."""
+    return "\n".join(f"{name} = {value}" for name, value in rations.items())
 
 
 class BylawsForm(forms.Form):
@@ -151,15 +159,38 @@ class BylawsForm(forms.Form):
     appeal_window_days = forms.IntegerField(min_value=0, max_value=90)
     households_commit_directly = forms.BooleanField(required=False)
     members_contributions_wait = forms.BooleanField(required=False)
+    standard_rations = TextField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line, RESOURCE = QUANTITY in its unit: grain = 2"),
+    )
+    cover_attention_weeks = forms.IntegerField(min_value=0, max_value=104)
     needs_visible_to_members = forms.BooleanField(required=False)
     receivers_visible_to_members = forms.BooleanField(required=False)
     reason = TextField(label=_("Why the change"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, rules: dict, **kwargs):
+        rules = default_rules() | rules  # a version older than a rule: the rule's default
         initial = {k: v for k, v in rules.items() if k != "privacy"} | rules["privacy"]
+        initial["standard_rations"] = rations_text(rules.get("standard_rations", {}))
         super().__init__(*args, initial=initial, **kwargs)
         for name, label in RULE_LABELS.items():
             self.fields[name].label = label
+
+    def clean_standard_rations(self) -> dict[str, str]:
+        rations = {}
+        for line in self.cleaned_data["standard_rations"].splitlines():
+            if not line.strip():
+                continue
+            name, sep, value = line.rpartition("=")
+            if not sep or not name.strip() or not value.strip():
+                raise forms.ValidationError(
+                    _("Write each ration as RESOURCE = QUANTITY, not %(line)r.")
+                    % {"line": line.strip()}
+                )
+            rations[name.strip()] = value.strip().replace(",", ".")
+        return rations
 
     def rules(self) -> dict:
         data = dict(self.cleaned_data)

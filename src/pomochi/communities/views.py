@@ -181,6 +181,9 @@ def bylaws(request, community, version: int | None = None):
     shown = current if version is None else get_object_or_404(community.bylaws, version=version)
     rules = dict(shown.rules)
     privacy = rules.pop("privacy")
+    if "standard_rations" in rules:  # read as the form writes them: "grain = 2"
+        rations = rules["standard_rations"].items()
+        rules["standard_rations"] = "; ".join(f"{k} = {v}" for k, v in rations) or "—"
     listed = [(RULE_LABELS.get(k, k), v) for k, v in (rules | privacy).items()]
     return render(
         request,

@@ -46,6 +46,7 @@ from pomochi.aid.services import (
     offer_post,
 )
 from pomochi.communities import policy
+from pomochi.communities.bylaws import default_rules
 from pomochi.communities.invitations import invitation_accept, invitation_create
 from pomochi.communities.models import (
     Community,
@@ -114,6 +115,9 @@ RESOURCES = (
     _Resource("labour", ResourceKind.LABOUR, 2, 25),  # quarter hours
 )
 SPEC = {r.key: r for r in RESOURCES}
+# The bylaws' standard rations per person per week, in each resource's unit (the drill's and a
+# store's cover's): seed is sown, not eaten, so it has none.
+STANDARD_RATIONS = {"grain": "2", "potatoes": "3", "firewood": "1"}
 POOLS = (  # named in demo.words
     ("granary", PoolKind.GRANARY),
     ("seed_bank", PoolKind.SEED_BANK),
@@ -399,6 +403,12 @@ class _Builder:
             founder=users[0],
             timezone=TIMEZONE,
             language=self.words.language,
+            rules=default_rules()
+            | {
+                "standard_rations": {
+                    self.words.resources[key][0]: ration for key, ration in STANDARD_RATIONS.items()
+                }
+            },
         )
         self.founder = self.community.memberships.get(user=users[0])
         self.households = [

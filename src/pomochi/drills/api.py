@@ -4,10 +4,10 @@ from ninja import Field, Query, Router, Schema
 
 from pomochi.api.common import Error, FieldError, Line, caller
 from pomochi.communities import policy
-from pomochi.drills.arguments import parse_rations
+from pomochi.drills.arguments import parse_rations, shock_from_percent
 from pomochi.drills.report import drill_document, drill_report
 from pomochi.drills.selectors import drill_input
-from pomochi.sim.drill import MAX_WEEKS, DrillError, Shock, run_drill
+from pomochi.sim.drill import MAX_WEEKS, DrillError, run_drill
 
 router = Router(tags=["drills"])
 
@@ -15,14 +15,18 @@ MAX_RATIONS = 100  # one a resource; no community keeps more kinds of stock
 
 
 class DrillQuery(Schema):
-    stock_loss: float = Field(0, ge=0, le=1, description="share of the stores lost at once")
-    inflow_loss: float = Field(0, ge=0, le=1, description="share of the weekly inflow lost")
-    demand: float = Field(1, gt=0, le=10, description="1.2: a fifth more asked")
+    stock_loss: float = Field(0, ge=0, le=100, description="percent of the stores lost at once")
+    inflow_loss: float = Field(
+        0, ge=0, le=100, description="percent of the weekly inflow lost (100: a blockade)"
+    )
+    demand_up: float = Field(0, ge=0, le=900, description="percent more asked (20: a fifth more)")
     weeks: int = Field(52, ge=1, le=MAX_WEEKS)
     ration: list[Line] = Field(
         default_factory=list,
         max_length=MAX_RATIONS,
-        description="RESOURCE=QUANTITY per person per week, in the resource's unit; repeatable",
+        description="RESOURCE=QUANTITY per person per week, in the resource's unit; repeatable. "
+        "A resource not named is drilled at the bylaws' standard ration, or left out (listed in "
+        "rations_missing) if they set none",
     )
 
 
@@ -38,6 +42,7 @@ class DrillResourceOut(Schema):
     stock_after_shock: str
     ration: str
     ration_given: bool
+    ration_source: str = Field(description="given: in this request; bylaws: the standard ration")
     inflow: str
     weeks_covered: int | None
     weeks_until_empty: int | None
@@ -47,9 +52,11 @@ class DrillResourceOut(Schema):
 
 
 class DrillShockOut(Schema):
+    """In percent, as asked."""
+
     stock_loss: float
     inflow_loss: float
-    demand: float
+    demand_up: float
 
 
 class DrillOut(Schema):
@@ -58,6 +65,9 @@ class DrillOut(Schema):
     weeks: int
     shock: DrillShockOut
     resources: list[DrillResourceOut]
+    rations_missing: list[str] = Field(
+        description="resources left out: no ration given and none in the bylaws; give one"
+    )
 
 
 @router.get(
@@ -69,7 +79,9 @@ def get_drill(request, slug: str, query: Query[DrillQuery]):
     committee (it names households). A drill: nothing is recorded."""
     community, membership = caller(request, slug)
     policy.require(membership, "drill.run", community)
-    shock = Shock(stock_loss=query.stock_loss, inflow_loss=query.inflow_loss, demand=query.demand)
+    shock = shock_from_percent(
+        stock_loss=query.stock_loss, inflow_loss=query.inflow_loss, demand_up=query.demand_up
+    )
     try:
         rations = parse_rations(community, query.ration)
         inputs = drill_input(community=community, rations=rations)

@@ -7,33 +7,55 @@ from pomochi.communities.models import Community
 from pomochi.communities.quantities import parse_quantity
 from pomochi.drills.selectors import drill_resources
 from pomochi.errors import InvalidInput
-from pomochi.sim.drill import DrillError
+from pomochi.sim.drill import DrillError, Shock
 
-SHOCKS = ("stock_loss", "inflow_loss", "demand")
+# Every door of the drill (the page, the API, the command) asks its shocks in percent.
+SHOCKS = {"stock_loss": 100, "inflow_loss": 100, "demand_up": 900}  # name → its largest
 
 
-def parse_shocks(items: list[str]) -> dict[str, float]:
-    """NAME=VALUE pairs: shares as 0.5 or 50%, demand as a factor (1.2)."""
+def shock_from_percent(*, stock_loss: float = 0, inflow_loss: float = 0, demand_up: float = 0):
+    """The simulator's Shock from percentages: 50 of the stores lost, 100 of the inflow (a
+    blockade), demand up by 20 (a fifth more asked)."""
+    return Shock(
+        stock_loss=stock_loss / 100, inflow_loss=inflow_loss / 100, demand=1 + demand_up / 100
+    )
+
+
+def shock_as_percent(shock: Shock) -> dict[str, float]:
+    """The shock as the doors ask it, in percent (rounded off the float error of ÷ 100)."""
+    return {
+        "stock_loss": round(shock.stock_loss * 100, 6),
+        "inflow_loss": round(shock.inflow_loss * 100, 6),
+        "demand_up": round((shock.demand - 1) * 100, 6),
+    }
+
+
+def parse_shocks(items: list[str]) -> Shock:
+    """NAME=VALUE pairs, each VALUE a percentage (50 or 50%): stock_loss and inflow_loss from
+    0 to 100, demand_up from 0 to 900."""
     shocks = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or name not in SHOCKS:
             raise DrillError(
-                _("--shock %(item)r: write NAME=VALUE, NAME one of %(names)s")
+                _("--shock %(item)r: write NAME=PERCENT, NAME one of %(names)s")
                 % {"item": item, "names": ", ".join(SHOCKS)}
             )
-        text = value.strip()
+        text = value.strip().removesuffix("%").strip()
         try:
-            number = float(text.removesuffix("%")) / (100 if text.endswith("%") else 1)
+            number = float(text)
         except ValueError:
             raise DrillError(
                 _("--shock %(name)s: %(value)r is not a number") % {"name": name, "value": value}
             ) from None
-        if number != number:  # NaN
-            raise DrillError(_("--shock %(name)s: not a number") % {"name": name})
+        if not 0 <= number <= SHOCKS[name]:  # NaN too
+            raise DrillError(
+                _("--shock %(name)s: a percentage from 0 to %(most)d, not %(value)s")
+                % {"name": name, "most": SHOCKS[name], "value": value.strip()}
+            )
         shocks[name] = number
-    return shocks
+    return shock_from_percent(**shocks)
 
 
 def parse_rations(community: Community, items: list[str]) -> dict[str, int]:

@@ -12,7 +12,7 @@ from pomochi.communities.models import Community
 from pomochi.drills.arguments import parse_rations, parse_shocks
 from pomochi.drills.report import drill_document, drill_report
 from pomochi.drills.selectors import drill_input
-from pomochi.sim.drill import DrillError, Shock, run_drill
+from pomochi.sim.drill import DrillError, run_drill
 
 
 def run_drill_command(command, options) -> None:
@@ -22,7 +22,7 @@ def run_drill_command(command, options) -> None:
             _("no community with the short name %(slug)r") % {"slug": options["community"]}
         )
     try:
-        shock = Shock(**parse_shocks(options["shock"]))
+        shock = parse_shocks(options["shock"])
         rations = parse_rations(community, options["ration"])
         inputs = drill_input(community=community, rations=rations)
         outcome = run_drill(inputs, shock=shock, weeks=options["weeks"])
@@ -46,8 +46,16 @@ def run_drill_command(command, options) -> None:
         )
         % {"community": community.name, "weeks": outcome.weeks, "rule": inputs.rule}
     )
-    if not reports:
-        write(_("No consumable stock in store and none handed out lately: nothing to drill."))
+    if inputs.rations_missing:
+        write(
+            _(
+                "Left out, with no ration given and none in the bylaws: %(names)s. "
+                "Give one with --ration RESOURCE=QUANTITY."
+            )
+            % {"names": ", ".join(inputs.rations_missing)}
+        )
+    if not reports and not inputs.rations_missing:
+        write(_("No consumable stock in store: nothing to drill."))
     for r in reports:
         write("")
         write(
@@ -61,7 +69,7 @@ def run_drill_command(command, options) -> None:
                 "after": r.stock_after_shock,
                 "inflow": r.inflow,
                 "ration": r.ration,
-                "source": _("as given") if r.ration_given else _("the recent rate"),
+                "source": _("as given") if r.ration_given else _("the bylaws' standard ration"),
                 "asked": r.asked,
             }
         )

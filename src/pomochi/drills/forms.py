@@ -6,9 +6,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pomochi.communities.bylaws import standard_ration
 from pomochi.communities.models import ResourceType
 from pomochi.communities.quantities import parse_quantity_localized
+from pomochi.drills.arguments import shock_from_percent
 from pomochi.errors import InvalidInput
+from pomochi.ledger.cover import ration_text
 from pomochi.ledger.forms import QuantityField
 from pomochi.sim.drill import Shock
 
@@ -59,14 +62,21 @@ class DrillForm(forms.Form):
     # A first visit: the community as it is, over a year, with no shock.
     DEFAULTS = {"stock_loss": "0", "inflow_loss": "0", "demand": "0", "weeks": "52"}
 
-    def __init__(self, *args, resources: list[ResourceType], **kwargs):
+    def __init__(self, *args, resources: list[ResourceType], rules: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.resources = {self.ration_field(r): r for r in resources}
         for name, resource in self.resources.items():
+            standard = standard_ration(rules or {}, resource.name)
+            if standard is None:
+                help_text = _("The bylaws set no standard ration: give one to drill it.")
+            else:
+                help_text = _("Empty: the bylaws' standard ration, %(ration)s.") % {
+                    "ration": ration_text(standard, resource)
+                }
             self.fields[name] = QuantityField(
                 label=_("%(resource)s per person per week (%(unit)s)")
                 % {"resource": resource.name, "unit": resource.unit},
-                help_text=_("Empty: the recent rate of distributions."),
+                help_text=help_text,
                 required=False,
             )
         for name, field in self.fields.items():
@@ -116,11 +126,11 @@ class DrillForm(forms.Form):
     def shock(self) -> Shock:
         d = self.cleaned_data
 
-        def share(name: str) -> float:
-            return float((d.get(name) or Decimal(0)) / 100)
+        def percent(name: str) -> float:
+            return float(d.get(name) or Decimal(0))
 
-        return Shock(
-            stock_loss=share("stock_loss"),
-            inflow_loss=share("inflow_loss"),
-            demand=1 + share("demand"),
+        return shock_from_percent(
+            stock_loss=percent("stock_loss"),
+            inflow_loss=percent("inflow_loss"),
+            demand_up=percent("demand"),
         )

@@ -20,5 +20,11 @@ class CommunityDrillInput(DrillInput):
 
     household_names: dict[int, str]  # household id → name
     units: dict[str, Unit]  # resource name → its unit
-    rations_given: frozenset[str]  # resources whose ration was given, not the recent rate
-    weeks_of_history: int  # the weeks the recent rates were read over
+    rations_given: frozenset[str]  # resources whose ration was given for this drill
+    rations_from_bylaws: frozenset[str]  # resources drilled at the bylaws' standard ration
+    rations_missing: tuple[str, ...]  # resources left out: no ration given, none in the bylaws
+    weeks_of_history: int  # the weeks the recent inflow was read over
+
+    def ration_source(self, name: str) -> str:
+        """Where a resource's ration came from: "given" for this drill, or "bylaws"."""
+        return "given" if name in self.rations_given else "bylaws"

@@ -27,7 +27,8 @@ class ResourceReport:
     stock: str  # in store now
     stock_after_shock: str  # what is left once the shock has taken its part
     ration: str  # per person per week
-    ration_given: bool  # False: the recent rate of distributions
+    ration_given: bool  # given for this drill; False: the bylaws' standard ration
+    ration_source: str  # "given" or "bylaws"
     inflow: str  # per week, after the shock
     asked: str  # what all the households ask each week, after the shock
     weeks: int  # the horizon
@@ -72,6 +73,7 @@ def drill_report(
                 stock_after_shock=q(start),
                 ration=_fractional(result.ration, unit, fmt),
                 ration_given=result.name in inputs.rations_given,
+                ration_source=inputs.ration_source(result.name),
                 inflow=q(inflow),
                 asked=_fractional(asked_weekly, unit, fmt),
                 weeks=outcome.weeks,
@@ -103,17 +105,15 @@ def drill_document(
     *, community_slug: str, inputs: CommunityDrillInput, outcome: DrillOutcome, reports
 ) -> dict:
     """The whole drill as plain data: the command line's --format json and the API's answer."""
-    shock = outcome.shock
+    from pomochi.drills.arguments import shock_as_percent
+
     return {
         "community": community_slug,
         "rule": inputs.rule,
         "weeks": outcome.weeks,
-        "shock": {
-            "stock_loss": shock.stock_loss,
-            "inflow_loss": shock.inflow_loss,
-            "demand": shock.demand,
-        },
+        "shock": shock_as_percent(outcome.shock),  # percent, as every door asks it
         "resources": [report_as_dict(r) for r in reports],
+        "rations_missing": list(inputs.rations_missing),
     }
 
 
@@ -126,6 +126,7 @@ def report_as_dict(report: ResourceReport) -> dict:
         "stock_after_shock": report.stock_after_shock,
         "ration": report.ration,
         "ration_given": report.ration_given,
+        "ration_source": report.ration_source,
         "inflow": report.inflow,
         "weeks_covered": report.weeks_covered,
         "weeks_until_empty": report.weeks_until_empty,

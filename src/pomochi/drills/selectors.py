@@ -3,13 +3,14 @@
 Five queries whatever the size of the community; every one scoped by it; nothing written.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pomochi.communities.bylaws import standard_ration
 from pomochi.communities.models import Community, ResourceKind, ResourceType
 from pomochi.communities.selectors import households_of, rules_current
 from pomochi.drills.inputs import CommunityDrillInput, Unit
@@ -37,11 +38,14 @@ def drill_input(
     """The community as a drill sees it, today.
 
     rations: per person per week, in the smallest unit, by resource name; a resource not named
-    takes the recent rate: what was distributed over the last `weeks_of_history` weeks (less
-    what was reversed) ÷ people ÷ weeks. The weekly inflow is the contributions over the same
-    weeks ÷ weeks. A vulnerable household (children, elderly, ill or disabled) is a tier up, as in
-    an allocation round, so priority_tiers serves it first. A resource with nothing in
-    store and no ration is left out. Raises DrillError naming a ration of no such resource.
+    takes the bylaws' standard ration (`standard_rations`), and one the bylaws set none for is
+    left out and named in `rations_missing`: the drill asks for a ration rather than guess one
+    (the recent rate of distributions is what a store handed out, not what people eat, and a
+    quiet month read as "the stores cover everyone for the whole year"). The weekly inflow is
+    the contributions over the last `weeks_of_history` weeks ÷ weeks. A vulnerable household
+    (children, elderly, ill or disabled) is a tier up, as in an allocation round, so
+    priority_tiers serves it first. A resource with nothing in store and a ration of nothing is
+    left out. Raises DrillError naming a ration of no such resource.
     """
     if weeks_of_history < 1:
         raise DrillError(
@@ -60,18 +64,21 @@ def drill_input(
             _("rations: %(community)s keeps no consumable stock called %(names)s")
             % {"community": community.name, "names": ", ".join(unknown)}
         )
+    rules = rules_current(community_id=community.id)
     stock = _stock_by_resource(community)
-    distributed, contributed = _recent_flows(community, weeks=weeks_of_history, today=today)
-    people = sum(h[2] for h in households)
+    contributed = _recent_contributions(community, weeks=weeks_of_history, today=today)
 
-    drilled = []
-    for resource_id, name, _unit, _places in resources:
+    drilled, from_bylaws, missing = [], set(), []
+    for resource_id, name, _unit, places in resources:
         ration = rations.get(name)
         if ration is None:
-            # a fraction of the smallest unit is kept: see sim.drill.Resource
-            ration = (
-                distributed.get(resource_id, 0) / (people * weeks_of_history) if people else 0.0
-            )
+            standard = standard_ration(rules, name)
+            if standard is None:
+                missing.append(name)
+                continue
+            # in the smallest unit; a fraction of it is kept (see sim.drill.Resource)
+            ration = float(standard * 10**places)
+            from_bylaws.add(name)
         in_store = stock.get(resource_id, 0)
         if in_store == 0 and ration == 0:
             continue
@@ -85,12 +92,14 @@ def drill_input(
         # vulnerable household, whichever flags it has. A drill has no urgencies to add.
         priorities=np.array([int(any(h[3:])) for h in households], dtype=np.int64),
         resources=drilled,
-        rule=rules_current(community_id=community.id)["allocation_rule"],
+        rule=rules["allocation_rule"],
         household_names={h[0]: h[1] for h in households},
         units={
             name: Unit(unit=unit, decimal_places=places) for _id, name, unit, places in resources
         },
         rations_given=frozenset(rations),
+        rations_from_bylaws=frozenset(from_bylaws),
+        rations_missing=tuple(missing),
         weeks_of_history=weeks_of_history,
     )
 
@@ -105,35 +114,30 @@ def _stock_by_resource(community: Community) -> dict[int, int]:
     return {row["resource_id"]: row["total"] for row in rows}
 
 
-def _recent_flows(
+def _recent_contributions(
     community: Community, *, weeks: int, today: date | None
-) -> tuple[dict[int, int], dict[int, int]]:
-    """(distributed, contributed) by resource over the `weeks` weeks that end with today.
+) -> dict[int, int]:
+    """Contributed by resource over the `weeks` weeks that end with today.
 
     A movement reversed by then did not happen: it is left out, and so is its reversal (which
     is an event of its own action, "reverse").
     """
-    today = today or timezone.localdate()
-    end = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    today = today or timezone.localdate(timezone=community.zone)
+    end = community.day_start(today + timedelta(days=1))
     start = end - timedelta(weeks=weeks)
     rows = (
         Event.objects.filter(
             community=community,
-            action__in=[Action.DISTRIBUTE, Action.CONTRIBUTE],
+            action=Action.CONTRIBUTE,
             resource__kind=ResourceKind.CONSUMABLE,
             occurred_at__gte=start,
             occurred_at__lt=end,
         )
         .exclude(reversed_by__occurred_at__lt=end)
-        .values("resource_id", "action")
+        .values("resource_id")
         .annotate(total=Sum("quantity"))
     )
-    distributed: dict[int, int] = {}
-    contributed: dict[int, int] = {}
-    for row in rows:
-        into = distributed if row["action"] == Action.DISTRIBUTE else contributed
-        into[row["resource_id"]] = row["total"]
-    return distributed, contributed
+    return {row["resource_id"]: row["total"] for row in rows}
 
 
 def _per(total: int, divisor: int) -> int:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from pomochi.aid.explain import rule_name
 from pomochi.communities import policy
+from pomochi.communities.selectors import rules_current
 from pomochi.drills.chart import stock_chart
 from pomochi.drills.forms import DrillForm
 from pomochi.drills.report import drill_report
@@ -17,9 +18,9 @@ from pomochi.web.decorators import require_membership
 def drill(request, community):
     # The page names households and what they would be given: need data.
     policy.require(request.membership, "drill.run", community)
-    form = DrillForm(
-        request.GET or DrillForm.DEFAULTS, resources=list(drill_resources(community=community))
-    )
+    resources = list(drill_resources(community=community))
+    rules = rules_current(community_id=community.id)
+    form = DrillForm(request.GET or DrillForm.DEFAULTS, resources=resources, rules=rules)
     rows, inputs = [], None
     if form.is_valid():
         try:
@@ -29,7 +30,10 @@ def drill(request, community):
             form.add_error(None, str(exc))
         else:
             reports = drill_report(outcome=outcome, inputs=inputs)
-            rows = [(report, stock_chart(report)) for report in reports]
+            rows = [
+                (report, stock_chart(report, chart_id=f"drill-{i}-chart"))
+                for i, report in enumerate(reports, start=1)
+            ]
     return render(
         request,
         "drills/drill.html",

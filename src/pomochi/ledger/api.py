@@ -1,7 +1,7 @@
 """Pools, holdings and the ledger over HTTP. Each movement's body is made from its binding in
 ledger.inputs, as the page's form is, and recorded by the same call."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
@@ -23,6 +23,7 @@ from pomochi.api.common import (
 from pomochi.communities import policy
 from pomochi.communities.models import ResourceType
 from pomochi.communities.quantities import format_quantity_plain
+from pomochi.ledger.cover import Cover, store_cover
 from pomochi.ledger.filters import MovementQuery, movement_criteria
 from pomochi.ledger.inputs import (
     ADJUSTMENT,
@@ -174,6 +175,67 @@ def list_pools(request, slug: str):
 def get_pool(request, slug: str, pool_id: int):
     community, _m = caller(request, slug)
     return pool_out(get_in_community(Pool.objects, community, pool_id))
+
+
+class CoverMonthOut(Schema):
+    month: date = Field(description="the month's first day, on the community's clock")
+    inflow: int
+    outflow: int
+    corrected: int = Field(description="reversals that month, signed")
+    stock: int = Field(description="at the month's end")
+
+
+class CoverResourceOut(Schema):
+    resource: int
+    resource_name: str
+    stock: int = Field(description="now, in the resource's smallest unit")
+    amount: str
+    distributed: int = Field(description="handed out over the last recent_weeks weeks")
+    recent_weeks: int
+    weeks_at_rate: int | None = Field(description="whole weeks at the recent rate; null: none")
+    ration: str | None = Field(
+        description="the bylaws' standard ration a person a week, in the unit"
+    )
+    people: int
+    weeks_at_ration: int | None = Field(description="whole weeks at the standard ration")
+    weeks: int | None = Field(description="the shorter of the two")
+    threshold: int = Field(description="the bylaws' cover_attention_weeks")
+    low: bool = Field(description="weeks under the threshold: it needs attention")
+    months: list[CoverMonthOut]
+
+
+class CoverOut(Schema):
+    pool: int
+    resources: list[CoverResourceOut]
+
+
+def cover_out(cover: Cover) -> CoverResourceOut:
+    return CoverResourceOut(
+        resource=cover.resource.id,
+        resource_name=cover.resource.name,
+        stock=cover.stock,
+        amount=format_quantity_plain(cover.stock, resource=cover.resource),
+        distributed=cover.distributed,
+        recent_weeks=cover.recent_weeks,
+        weeks_at_rate=cover.weeks_at_rate,
+        ration=None if cover.ration is None else str(cover.ration),
+        people=cover.people,
+        weeks_at_ration=cover.weeks_at_ration,
+        weeks=cover.weeks,
+        threshold=cover.threshold,
+        low=cover.low,
+        months=[CoverMonthOut(**vars(m)) for m in cover.months],
+    )
+
+
+@router.get("/communities/{slug}/pools/{pool_id}/cover", response={200: CoverOut, **ERRORS})
+def get_pool_cover(request, slug: str, pool_id: int):
+    """How long the store's stock of each consumable lasts, at the recent rate of distributions
+    and at the bylaws' standard ration, and its stock month by month: the figures of the store's
+    page (ledger.cover). Every member."""
+    community, _m = caller(request, slug)
+    pool = get_in_community(Pool.objects.select_related("community"), community, pool_id)
+    return CoverOut(pool=pool.id, resources=[cover_out(c) for c in store_cover(pool=pool)])
 
 
 @router.get("/communities/{slug}/events", response={200: EventPage, **ERRORS})

@@ -12,6 +12,8 @@ from pomochi.communities.quantities import format_quantity
 from pomochi.errors import DomainError
 from pomochi.filters import list_template
 from pomochi.ledger import forms
+from pomochi.ledger.cover import store_cover
+from pomochi.ledger.cover_pages import cover_shown
 from pomochi.ledger.filters import MovementFilterForm
 from pomochi.ledger.inputs import MOVEMENTS, REVERSAL, contribution_record, movement_record
 from pomochi.ledger.models import Event, PendingContribution, Pool
@@ -72,12 +74,21 @@ def movements(request, community):
 
 @require_membership
 def pool_detail(request, community, pool_id: int):
-    pool = get_object_or_404(Pool, community=community, pk=pool_id)
+    """A store: what it holds, its cover and stock month by month (ledger.cover), its
+    movements (for htmx only the list, without the cover's reads)."""
+    pool = get_object_or_404(
+        Pool.objects.select_related("community"), community=community, pk=pool_id
+    )
+    covers = [] if request.htmx and not request.htmx.boosted else store_cover(pool=pool)
     return _movements_page(
         request,
         community,
         "ledger/pool.html",
-        {"pool": pool, "holdings": holdings_for_pool(pool=pool)},
+        {
+            "pool": pool,
+            "holdings": holdings_for_pool(pool=pool),
+            "covers": [cover_shown(c, index=i) for i, c in enumerate(covers, start=1)],
+        },
         fixed={"pool": pool},
     )
 

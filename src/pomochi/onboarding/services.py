@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pomochi.audit.chain import canonical_json, digest
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
+from pomochi.communities.bylaws import default_rules
 from pomochi.communities.models import Community, CommunityKind, Membership, ResourceType
 from pomochi.communities.services import community_create, resource_create
 from pomochi.errors import Conflict, InvalidInput
@@ -87,8 +88,17 @@ def community_establish(
         )
     # community_create judges the name, the slug's shape and whether it is taken, the time
     # zone, the language and the kind.
+    # The founding bylaws carry the set's standard rations, so the drill and a store's cover
+    # start from a ration rather than from nothing.
+    rules = default_rules() | {"standard_rations": starters.starter_rations(starter, language)}
     community = community_create(
-        slug=slug, name=name, founder=founder, timezone=timezone, language=language, kind=kind
+        slug=slug,
+        name=name,
+        founder=founder,
+        timezone=timezone,
+        language=language,
+        kind=kind,
+        rules=rules,
     )
     membership = Membership.objects.get(community=community, user=founder)
     starter_apply(actor=membership, community=community, starter=starter)

@@ -34,6 +34,9 @@ class Resource:
     unit: Words
     kind: str
     decimal_places: int = 0
+    # The bylaws' standard ration per person per week, in the unit (communities.bylaws); None:
+    # no standard (seed is sown, not eaten; first-aid kits are used when needed).
+    ration: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,10 @@ ITEM, HOUR = Words("item", "шт."), Words("h", "ч")
 TOOLS = Resource(Words("tools", "инструменты"), ITEM, ResourceKind.DURABLE)
 LABOUR = Resource(Words("labour", "труд"), HOUR, ResourceKind.LABOUR, 2)
 FOOD_PARCELS = Resource(
-    Words("food parcels", "продуктовые наборы"), Words("parcel", "набор"), ResourceKind.CONSUMABLE
+    Words("food parcels", "продуктовые наборы"),
+    Words("parcel", "набор"),
+    ResourceKind.CONSUMABLE,
+    ration="0.25",  # a parcel a week for a household of four
 )
 TOOL_LIBRARY = Store(Words("Tool library", "Склад инструментов"), PoolKind.TOOL_LIBRARY, (TOOLS,))
 
@@ -70,8 +76,8 @@ STARTERS: dict[str, Starter] = {
                 Words("Granary", "Амбар"),
                 PoolKind.GRANARY,
                 (
-                    Resource(Words("grain", "зерно"), KG, ResourceKind.CONSUMABLE, 1),
-                    Resource(Words("potatoes", "картофель"), KG, ResourceKind.CONSUMABLE, 1),
+                    Resource(Words("grain", "зерно"), KG, ResourceKind.CONSUMABLE, 1, "2"),
+                    Resource(Words("potatoes", "картофель"), KG, ResourceKind.CONSUMABLE, 1, "3"),
                 ),
             ),
             Store(
@@ -94,6 +100,7 @@ STARTERS: dict[str, Starter] = {
                         Words("firewood", "дрова"),
                         Words("bundle", "вязанка"),
                         ResourceKind.CONSUMABLE,
+                        ration="1",
                     ),
                 ),
             ),
@@ -119,6 +126,7 @@ STARTERS: dict[str, Starter] = {
                         Words("hygiene kits", "гигиенические наборы"),
                         Words("kit", "набор"),
                         ResourceKind.CONSUMABLE,
+                        ration="0.25",
                     ),
                 ),
             ),
@@ -136,7 +144,10 @@ STARTERS: dict[str, Starter] = {
                 PoolKind.EMERGENCY_FUND,
                 (
                     Resource(
-                        Words("drinking water", "питьевая вода"), LITRE, ResourceKind.CONSUMABLE
+                        Words("drinking water", "питьевая вода"),
+                        LITRE,
+                        ResourceKind.CONSUMABLE,
+                        ration="20",  # three litres a day
                     ),
                     Resource(Words("fuel", "топливо"), LITRE, ResourceKind.CONSUMABLE, 1),
                     Resource(Words("first-aid kits", "аптечки"), ITEM, ResourceKind.CONSUMABLE),
@@ -156,9 +167,9 @@ STARTERS: dict[str, Starter] = {
                 Words("Warehouse", "Склад"),
                 PoolKind.GRANARY,
                 (
-                    Resource(Words("flour", "мука"), KG, ResourceKind.CONSUMABLE, 1),
-                    Resource(Words("grain", "зерно"), KG, ResourceKind.CONSUMABLE, 1),
-                    Resource(Words("vegetables", "овощи"), KG, ResourceKind.CONSUMABLE, 1),
+                    Resource(Words("flour", "мука"), KG, ResourceKind.CONSUMABLE, 1, "1.5"),
+                    Resource(Words("grain", "зерно"), KG, ResourceKind.CONSUMABLE, 1, "2"),
+                    Resource(Words("vegetables", "овощи"), KG, ResourceKind.CONSUMABLE, 1, "3"),
                 ),
             ),
             TOOL_LIBRARY,
@@ -177,6 +188,11 @@ class Line:
 
     store: str | None
     resources: tuple[str, ...]
+
+
+def starter_rations(name: str, language: str) -> dict[str, str]:
+    """The set's standard rations for the founding bylaws, by resource name in the language."""
+    return {r.name(language): r.ration for r in STARTERS[name].resources if r.ration is not None}
 
 
 def starter_lines(name: str, language: str) -> list[Line]:

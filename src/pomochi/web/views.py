@@ -11,6 +11,7 @@ from pomochi.audit.selectors import audit_head
 from pomochi.communities import policy
 from pomochi.communities.selectors import memberships_of_user
 from pomochi.ledger.attention import own_records
+from pomochi.ledger.cover_pages import cover_lines
 from pomochi.ledger.selectors import movements_listed, movements_page, pools_with_stock
 from pomochi.ledger.views import page_number, recordable_actions, seen_events
 from pomochi.onboarding.presenters import checklist_view
@@ -84,6 +85,7 @@ def community_home(request, community):
             "community": community,
             "membership": request.membership,
             "pools": pools_with_stock(community=community),
+            "cover_lines": cover_lines(community=community),
             "head": audit_head(community=community),
             "events": seen_events(request.membership, recent),
             "page": recent,

@@ -40,8 +40,9 @@ class Command(BaseCommand):
             default=[],
             metavar="NAME=VALUE",
             help=_(
-                "drill shock: stock_loss=0.5 (half the stores lost), inflow_loss=1 "
-                "(nothing comes in), demand=1.2 (a fifth more asked); repeatable"
+                "drill shock in percent: stock_loss=50 (half the stores lost), "
+                "inflow_loss=100 (nothing comes in), demand_up=20 (a fifth more asked); "
+                "repeatable"
             ),
         )
         parser.add_argument("--weeks", type=int, default=52, help=_("drill horizon in weeks"))
