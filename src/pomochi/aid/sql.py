@@ -181,3 +181,15 @@ def needs_lock_read(
         [resource_id, cursor.db.ops.adapt_datefield_value(today), community_id, *named.params],
     )
     return cursor.fetchall()
+
+
+def needs_met_add_shares(cursor, *, round_id: int, revision: int) -> int:
+    """Add to each need its share above 0 in this revision of the round, in one UPDATE … FROM
+    the shares themselves (needs_met_add with the shares as its amounts, nothing sent): a
+    revision has one share per need."""
+    cursor.execute(
+        f"UPDATE {NEEDS} SET quantity_met = {NEEDS}.quantity_met + s.share FROM {SHARES} s"
+        f" WHERE s.round_id = %s AND s.revision = %s AND s.share > 0 AND {NEEDS}.id = s.need_id",
+        [round_id, revision],
+    )
+    return cursor.rowcount
