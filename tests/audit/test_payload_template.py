@@ -15,6 +15,7 @@ values = st.one_of(
     texts,
     st.lists(st.one_of(texts, st.integers(), st.booleans(), st.none()), max_size=3),
     st.tuples(texts, st.integers()).map(list),  # a cause: [type, id]
+    st.tuples(texts, st.integers()),  # a cause as the batch passes it: (type, id)
 )
 moments = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)

@@ -29,7 +29,7 @@ from pomochi.aid.models import (
     RoundStatus,
 )
 from pomochi.aid.selectors import needs_held, receivable
-from pomochi.aid.services import need_met_change, needs_met_change
+from pomochi.aid.services import need_met_change
 from pomochi.audit.chain import canonical_json
 from pomochi.audit.services import audit_append
 from pomochi.communities import policy
@@ -215,17 +215,8 @@ def _audit(actor: Membership, verb: str, round_: AllocationRound, shares=None) -
         )
 
 
-# What _check_needs reads of each need: what Need.state and the checks use, and what the rule
-# weighs (a round reads up to 10,000 needs; every column read is a cost on each).
-NEED_FIELDS = (
-    "pk",
-    "household_id",
-    "resource_id",
-    "quantity",
-    "quantity_met",
-    "withdrawn_at",
-    "needed_by",
-)
+# What _check_needs reads of each need beyond its figures: what the rule weighs (a round reads
+# up to 10,000 needs; every column read is a cost on each). Named as aid.sql.NEED_COLUMNS.
 RULE_FIELDS = {
     "per_person": ("household__size",),
     "priority_tiers": (
@@ -250,9 +241,11 @@ def _check_needs(
 ) -> tuple[dict, list[int]]:
     """The needs named (objects or ids, each counted once), locked and read in one statement,
     and what each may still receive; refused unless all are open needs for this resource, here.
-    Columns (NEED_FIELDS and the rule's RULE_FIELDS, each a list) rather than models, in
-    household order, and their figures: a round reads up to 10,000, and plain tuples, unlike
-    models or named tuples, leave the garbage collector nothing to follow."""
+    Columns (pk, household_id, quantity, quantity_met, fits and the rule's RULE_FIELDS, each a
+    list) rather than models, in household order, and their figures: a round reads up to
+    10,000, and plain tuples, unlike models or named tuples, leave the garbage collector
+    nothing to follow. The checks are made in the statement (aid.sql.needs_lock_read); only
+    when one fails are the needs read again, to name the first refused."""
     ids = list(dict.fromkeys(n if isinstance(n, int) else n.pk for n in needs))
     if not ids:
         raise InvalidInput(_("Choose the needs to share among."), field="needs")
@@ -263,33 +256,56 @@ def _check_needs(
             field="needs",
         )
     named = sql.ids_subquery(ids)  # one parameter, not 10,000
-    fields = (*NEED_FIELDS, *RULE_FIELDS.get(rule, ()))
+    extra = RULE_FIELDS.get(rule, ())
+    fields = ("pk", "household_id", "quantity", "quantity_met", "fits", *extra)
     # Locked and read first, then what is held for them: counted after any writer that held
     # the needs has committed (PostgreSQL; SQLite's IMMEDIATE transaction serialises anyway).
-    rows = list(
-        Need.objects.filter(community_id=pool.community_id, pk__in=named)
-        .select_for_update(of=("self",))
-        .order_by("pk")  # the order every writer locks needs in
-        .values_list(*fields)
-    )
+    with connection.cursor() as cursor:
+        rows = sql.needs_lock_read(
+            cursor,
+            community_id=pool.community_id,
+            named=named,
+            resource_id=resource.id,
+            today=timezone.localdate(),
+            columns=extra,
+        )
     if len(rows) != len(ids):
         raise InvalidInput(
             _("There is no such %(thing)s in this community.") % {"thing": Need._meta.verbose_name},
             field="needs",
         )
-    rows.sort(key=itemgetter(fields.index("household_id")))
+    rows.sort(key=itemgetter(1))  # household order
+    households = list(map(itemgetter(1), rows))
+    if not all(map(itemgetter(4), rows)) or len(set(households)) != len(households):
+        _refuse_needs(pool, resource, ids)
+    # Column by column: zip(*rows) would hold an iterator per row, 10,000 objects to collect.
+    columns = {name: list(map(itemgetter(i), rows)) for i, name in enumerate(fields)}
+    held = needs_held(need_ids=named, exclude_round=exclude_round)
+    return columns, [
+        receivable(asked=asked, met=met, held=held.get(pk, 0))
+        for pk, asked, met in zip(
+            columns["pk"], columns["quantity"], columns["quantity_met"], strict=True
+        )
+    ]
+
+
+def _refuse_needs(pool: Pool, resource: ResourceType, ids: list[int]) -> None:
+    """Name the first need, in household order, that cannot be in the round (for another
+    resource, no longer open, a second need of its household): the needs read again as models,
+    only when needs_lock_read found one."""
     today = timezone.localdate()
     seen = set()
-    need = SimpleNamespace()  # each row in turn, as Need.state reads a need
-    for row in rows:
-        need.__dict__.update(zip(fields, row, strict=True))
+    needs = Need.objects.filter(community_id=pool.community_id, pk__in=ids).order_by(
+        "household_id", "pk"
+    )
+    for need in needs:
         if need.resource_id != resource.id:
             raise InvalidInput(
                 _("Every need in a round must be for %(resource)s, here.")
                 % {"resource": resource.name},
                 field="needs",
             )
-        if Need.state(need, today) not in ("open", "partly_met"):
+        if need.state(today) not in ("open", "partly_met"):
             raise InvalidInput(
                 _("The need of %(household)s is no longer open.")
                 % {"household": _household_name(need.household_id)},
@@ -302,15 +318,7 @@ def _check_needs(
                 field="needs",
             )
         seen.add(need.household_id)
-    # Column by column: zip(*rows) would hold an iterator per row, 10,000 objects to collect.
-    columns = {name: list(map(itemgetter(i), rows)) for i, name in enumerate(fields)}
-    held = needs_held(need_ids=named, exclude_round=exclude_round)
-    return columns, [
-        receivable(asked=asked, met=met, held=held.get(pk, 0))
-        for pk, asked, met in zip(
-            columns["pk"], columns["quantity"], columns["quantity_met"], strict=True
-        )
-    ]
+    raise AssertionError("needs_lock_read refused a need that the checks let through")
 
 
 def _household_name(household_id: int) -> str:
@@ -571,12 +579,26 @@ def _shares_to_hand_out(round_: AllocationRound) -> list:
     return shares
 
 
-def _household(household_id: int, community_id: int) -> Household:
-    """A household as the ledger's batch reads it (its id and community), without a query or
-    Model.__init__ (as ledger.services builds its events)."""
-    household = Household.__new__(Household)
-    household.__dict__.update(id=household_id, community_id=community_id)
-    return household
+class _ShareLine:
+    """A share as the ledger's batch reads a line (ledger.Line: household, quantity, cause,
+    note) and its household (id, community): one small object per share, its own household,
+    rather than a Line and a Household stand-in, for the 10,000 of a round (each one more
+    object for the garbage collector to follow while the batch runs)."""
+
+    __slots__ = ("id", "community_id", "quantity", "cause")
+    note = ""
+
+    def __init__(self, household_id: int, community_id: int, quantity: int, cause):
+        self.id, self.community_id, self.quantity, self.cause = (
+            household_id,
+            community_id,
+            quantity,
+            cause,
+        )
+
+    @property
+    def household(self) -> "_ShareLine":
+        return self
 
 
 def _notify_shares(round_: AllocationRound) -> None:
@@ -656,16 +678,13 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
             pool=round_.pool,
             resource=round_.resource,
             lines=[
-                ledger.Line(
-                    household=_household(household_id, community_id),
-                    quantity=share,
-                    cause=cause,
-                )
+                _ShareLine(household_id, community_id, share, cause)
                 for _id, _need_id, household_id, share in shares
             ],
             return_events=False,
         )
-        needs_met_change(by={need_id: share for _id, need_id, _h, share in shares})
+        with connection.cursor() as cursor:  # needs_met_change, read from the shares
+            sql.needs_met_add_shares(cursor, round_id=round_.id, revision=round_.revision)
     round_.status = RoundStatus.EXECUTED
     round_.executed_at, round_.executed_by = timezone.now(), actor
     round_.save(update_fields=["status", "executed_at", "executed_by"])

@@ -7,10 +7,12 @@ the rest of the rounds.
 """
 
 from pomochi.aid.models import AllocationShare, Need
+from pomochi.communities.models import Household
 from pomochi.ledger.sql import ids_subquery  # noqa: F401 (defined once, below both apps)
 from pomochi.notify.models import Notification
 
 NEEDS = Need._meta.db_table
+HOUSEHOLDS = Household._meta.db_table
 SHARES = AllocationShare._meta.db_table
 NOTIFICATIONS = Notification._meta.db_table
 
@@ -136,5 +138,58 @@ def needs_met_add(cursor, *, amounts: dict[int, int]) -> int:
         f"UPDATE {NEEDS} SET quantity_met = {greatest}(quantity_met + v.amount, 0)"
         f" FROM ({rows}) AS v WHERE {NEEDS}.id = v.need",
         [pairs],
+    )
+    return cursor.rowcount
+
+
+# What needs_lock_read may read of a need beyond its figures, by the name _check_needs gives it
+# (the rule's columns: a household's size and flags, a need's urgency).
+NEED_COLUMNS = {
+    "household__size": "h.size",
+    "urgency": "n.urgency",
+    "household__has_children": "h.has_children",
+    "household__has_elderly": "h.has_elderly",
+    "household__has_ill_or_disabled": "h.has_ill_or_disabled",
+}
+
+
+def needs_lock_read(
+    cursor,
+    *,
+    community_id: int,
+    named,
+    resource_id: int,
+    today,
+    columns: tuple[str, ...] = (),
+) -> list[tuple]:
+    """Lock the needs named (`named`: ids_subquery's RawSQL) of this community and read them in
+    one statement, in the needs' order (the order every writer locks them in): rows of
+    (need id, household id, quantity, met, fits, *columns), where fits is 1 when the need is
+    for this resource and open (Need.state "open" or "partly_met" on `today`), else 0.
+
+    The checks in SQL and plain rows: building 10,000 rows through the ORM (its converters and
+    a namespace per row for Need.state) cost more than the statement itself."""
+    lock = " FOR UPDATE OF n" if cursor.db.features.has_select_for_update_of else ""
+    extra = "".join(f", {NEED_COLUMNS[c]}" for c in columns)
+    cursor.execute(
+        "SELECT n.id, n.household_id, n.quantity, n.quantity_met,"
+        " CASE WHEN n.resource_id = %s AND n.withdrawn_at IS NULL"
+        " AND n.quantity_met < n.quantity AND (n.needed_by IS NULL OR n.needed_by >= %s)"
+        f" THEN 1 ELSE 0 END{extra}"
+        f" FROM {NEEDS} n JOIN {HOUSEHOLDS} h ON h.id = n.household_id"
+        f" WHERE n.community_id = %s AND n.id IN ({named.sql}) ORDER BY n.id{lock}",
+        [resource_id, cursor.db.ops.adapt_datefield_value(today), community_id, *named.params],
+    )
+    return cursor.fetchall()
+
+
+def needs_met_add_shares(cursor, *, round_id: int, revision: int) -> int:
+    """Add to each need its share above 0 in this revision of the round, in one UPDATE … FROM
+    the shares themselves (needs_met_add with the shares as its amounts, nothing sent): a
+    revision has one share per need."""
+    cursor.execute(
+        f"UPDATE {NEEDS} SET quantity_met = {NEEDS}.quantity_met + s.share FROM {SHARES} s"
+        f" WHERE s.round_id = %s AND s.revision = %s AND s.share > 0 AND {NEEDS}.id = s.need_id",
+        [round_id, revision],
     )
     return cursor.rowcount

@@ -173,6 +173,11 @@ def _encode(value) -> str:
         return str(value)
     if kind is str:
         return _encode_string(value)
-    if kind is list and len(value) == 2 and type(value[0]) is str and type(value[1]) is int:
-        return f"[{_encode_string(value[0])},{value[1]}]"  # a cause: [type, id]
+    if (
+        (kind is list or kind is tuple)
+        and len(value) == 2
+        and type(value[0]) is str
+        and type(value[1]) is int
+    ):
+        return f"[{_encode_string(value[0])},{value[1]}]"  # a cause: [type, id], or (type, id)
     return canonical_json(value)

@@ -460,9 +460,12 @@ def events_distribute_batch(
                 for line, (cause_type, cause_id) in zip(lines, cause_of, strict=True)
             ],
         )
-        ordered = sorted(
-            zip(lines, cause_of, strict=True), key=lambda pair: ids[pair[0].household.id]
-        )
+        # In the events' order, as positions: a list of ints, not a (line, cause) pair per line
+        # for the garbage collector to follow (a round's 10,000 lines tipped it into a full
+        # collection, benchmarks/rounds.py).
+        order = sorted(range(len(lines)), key=lambda i: ids[lines[i].household.id])
+        in_order = [lines[i] for i in order]
+        causes_in_order = [cause_of[i] for i in order]
         # The events as the ORM would read them back, built without Model.__init__: it costs
         # more than the INSERT itself at this size (benchmarks/ledger.py, batch).
         alias = cursor.db.alias
@@ -496,7 +499,7 @@ def events_distribute_batch(
 
         # Every entry's data is the first one's but for what varies by line (the times, the pool,
         # the actor are the batch's): one audit_data() call, not one per event.
-        template = event_of(ordered[0][0], *ordered[0][1]).audit_data()
+        template = event_of(in_order[0], *causes_in_order[0]).audit_data()
         audit_append_alike(
             cursor=cursor,
             community_id=community_id,
@@ -506,21 +509,23 @@ def events_distribute_batch(
             object_type="event",
             data=template,
             varying=("quantity", "receiver_household", "cause", "note"),
+            # The cause as its (type, id) tuple, encoded as the [type, id] it is in the payload:
+            # a row of plain values, which the collector stops following (a list would not).
             rows=[
                 (
                     ids[line.household.id],
                     line.household.id,
                     line.quantity,
                     line.household.id,
-                    [cause_type, cause_id],
+                    cause,
                     line.note,
                 )
-                for line, (cause_type, cause_id) in ordered
+                for line, cause in zip(in_order, causes_in_order, strict=True)
             ],
         )
     if not return_events:
-        return [ids[line.household.id] for line, _cause in ordered]
-    return [event_of(line, *cause) for line, cause in ordered]
+        return [ids[line.household.id] for line in in_order]
+    return [event_of(line, *cause) for line, cause in zip(in_order, causes_in_order, strict=True)]
 
 
 def _fingerprint(values: dict) -> str:
