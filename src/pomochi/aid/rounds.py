@@ -683,7 +683,7 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
             ],
             return_events=False,
         )
-        with connection.cursor() as cursor:  # needs_met_change, read from the shares
+        with connection.cursor() as cursor:  # needs met, read from the shares
             sql.needs_met_add_shares(cursor, round_id=round_.id, revision=round_.revision)
     round_.status = RoundStatus.EXECUTED
     round_.executed_at, round_.executed_by = timezone.now(), actor

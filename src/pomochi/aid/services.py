@@ -4,13 +4,12 @@ entry and any notification rows; ledger events only through the ledger's service
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pomochi.aid import sql
 from pomochi.aid.models import Commitment, Fate, Need, Offer, Urgency
 from pomochi.aid.selectors import need_receivable
 from pomochi.audit.services import audit_append
@@ -610,15 +609,6 @@ def need_met_change(*, need_id: int, by: int) -> None:
     """What was given against a need meets it (by > 0); a delivery reversed no longer does
     (by < 0). One relative UPDATE, never below 0: concurrent deliveries add up."""
     Need.objects.filter(pk=need_id).update(quantity_met=Greatest(F("quantity_met") + by, 0))
-
-
-def needs_met_change(*, by: dict[int, int]) -> int:
-    """need_met_change for many needs in one UPDATE, each by its own amount (need id → amount,
-    a round's shares). Returns how many needs were changed."""
-    if not by:
-        return 0
-    with connection.cursor() as cursor:
-        return sql.needs_met_add(cursor, amounts=by)
 
 
 @transaction.atomic

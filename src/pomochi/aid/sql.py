@@ -116,32 +116,6 @@ def round_needs_lock(cursor, *, round_id: int, revision: int) -> list[tuple]:
     return cursor.fetchall()
 
 
-def needs_met_add(cursor, *, amounts: dict[int, int]) -> int:
-    """Add to each need's quantity met its own amount (need id → amount), never below 0, in one
-    UPDATE … FROM over the pairs sent as one JSON parameter (SQLite ≥ 3.33, PostgreSQL): a
-    correlated subquery per need cost more than the rest of the update for a round's 10,000."""
-    # The JSON written as text: a list per pair would be 10,000 objects for the collector.
-    pairs = "[" + ",".join(f"[{int(need)},{int(amount)}]" for need, amount in amounts.items()) + "]"
-    if cursor.db.vendor == "postgresql":
-        rows = (
-            "SELECT CAST(e->>0 AS BIGINT) AS need, CAST(e->>1 AS BIGINT) AS amount"
-            " FROM jsonb_array_elements(CAST(%s AS jsonb)) AS e"
-        )
-        greatest = "GREATEST"
-    else:
-        rows = (
-            "SELECT json_extract(value, '$[0]') AS need, json_extract(value, '$[1]') AS amount"
-            " FROM json_each(%s)"
-        )
-        greatest = "MAX"  # SQLite's MAX of two arguments is the larger
-    cursor.execute(
-        f"UPDATE {NEEDS} SET quantity_met = {greatest}(quantity_met + v.amount, 0)"
-        f" FROM ({rows}) AS v WHERE {NEEDS}.id = v.need",
-        [pairs],
-    )
-    return cursor.rowcount
-
-
 # What needs_lock_read may read of a need beyond its figures, by the name _check_needs gives it
 # (the rule's columns: a household's size and flags, a need's urgency).
 NEED_COLUMNS = {
@@ -185,8 +159,7 @@ def needs_lock_read(
 
 def needs_met_add_shares(cursor, *, round_id: int, revision: int) -> int:
     """Add to each need its share above 0 in this revision of the round, in one UPDATE … FROM
-    the shares themselves (needs_met_add with the shares as its amounts, nothing sent): a
-    revision has one share per need."""
+    the shares themselves (nothing sent): a revision has one share per need."""
     cursor.execute(
         f"UPDATE {NEEDS} SET quantity_met = {NEEDS}.quantity_met + s.share FROM {SHARES} s"
         f" WHERE s.round_id = %s AND s.revision = %s AND s.share > 0 AND {NEEDS}.id = s.need_id",
