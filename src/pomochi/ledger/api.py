@@ -104,7 +104,7 @@ class WarningOut(Schema):
     """Something unusual about a movement just recorded (ledger.plausibility): the page would
     have asked for a confirmation; the API records it and says so."""
 
-    kind: str  # "larger_than_usual", "more_than_stock", "not_kept_here"
+    kind: str  # "larger_than_usual", "more_than_stock"
     message: str
 
 
