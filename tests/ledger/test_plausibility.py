@@ -1,7 +1,7 @@
 """ledger.plausibility: what is unusual about an amount about to be recorded (one rule, asked by
 the page and the API alike)."""
 
-from pomochi.ledger.models import Pool, PoolKind
+from pomochi.ledger.models import PoolKind
 from pomochi.ledger.plausibility import (
     LARGER_THAN_USUAL,
     MORE_THAN_STOCK,
