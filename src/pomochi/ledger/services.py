@@ -59,16 +59,16 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 POOL_NAME_LENGTH = Pool._meta.get_field("name").max_length
 
 
-def _kept(actor: Membership, resources) -> list[ResourceType]:
+def _kept(actor: Membership, resources, field: str = "resources") -> list[ResourceType]:
     """What a store is to keep: this community's goods (labour is a flow, never stock)."""
     kept = list(resources)
     if any(r.community_id != actor.community_id for r in kept):
-        raise InvalidInput(_("That resource is not kept in this community."), field="resources")
+        raise InvalidInput(_("That resource is not kept in this community."), field=field)
     if labour := [r.name for r in kept if r.kind == ResourceKind.LABOUR]:
         raise InvalidInput(
             _("%(resource)s is labour: it is given, never kept in a store.")
             % {"resource": labour[0]},
-            field="resources",
+            field=field,
         )
     return kept
 
@@ -292,7 +292,7 @@ def resource_keep(*, actor: Membership, resource: ResourceType, pools) -> Resour
     for pool in chosen:
         refuse_archived_pool(pool, field="pools")
     if chosen:
-        _kept(actor, [resource])
+        _kept(actor, [resource], field="pools")
     wanted = {p.id for p in chosen}
     # An archived store's list is its history: neither offered nor changed.
     now_in = set(resource.pools.filter(archived_at__isnull=True).values_list("id", flat=True))
