@@ -53,6 +53,7 @@ from pomochi.text import text_type
 router = Router(tags=["ledger"])
 
 MAX_PER_PAGE = 200  # events a page
+MAX_KEPT = 1_000  # resource types one store keeps
 __all__ = ["Amount", "IdempotencyKey", "amount", "router"]  # aid's API uses these too
 
 
@@ -81,7 +82,9 @@ class PoolIn(Schema):
     name: PoolName
     kind: PoolKindIn = PoolKind.OTHER.value
     description: Note = ""
-    resources: list[int] = Field([], description="what it keeps (resource ids); nothing else")
+    resources: list[int] = Field(
+        [], max_length=MAX_KEPT, description="what it keeps (resource ids); nothing else"
+    )
 
 
 class PoolEditIn(Schema):
@@ -90,7 +93,7 @@ class PoolEditIn(Schema):
     name: PoolName | None = None
     kind: PoolKindIn | None = None
     description: Note | None = None
-    resources: list[int] | None = None
+    resources: list[int] | None = Field(None, max_length=MAX_KEPT)
 
 
 class EventOut(Schema):
