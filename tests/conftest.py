@@ -90,11 +90,20 @@ def build_village(slug: str = "village", name: str = "Village") -> SimpleNamespa
         kind="labour",
         decimal_places=2,
     )
+    # What each store keeps (a movement of anything else into it is refused).
     v.granary = pool_create(
-        actor=v.olga, community=v.community, name="Granary", kind=PoolKind.GRANARY
+        actor=v.olga,
+        community=v.community,
+        name="Granary",
+        kind=PoolKind.GRANARY,
+        resources=[v.grain, v.potatoes],
     )
     v.tools = pool_create(
-        actor=v.olga, community=v.community, name="Tool library", kind=PoolKind.TOOL_LIBRARY
+        actor=v.olga,
+        community=v.community,
+        name="Tool library",
+        kind=PoolKind.TOOL_LIBRARY,
+        resources=[v.plough],
     )
     return v
 
@@ -177,6 +186,10 @@ def hamlet(db):
         decimal_places=3,
     )
     h.store = pool_create(
-        actor=h.charlie, community=h.community, name="Store", kind=PoolKind.GRANARY
+        actor=h.charlie,
+        community=h.community,
+        name="Store",
+        kind=PoolKind.GRANARY,
+        resources=[h.grain],
     )
     return h

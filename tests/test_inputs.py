@@ -296,6 +296,27 @@ CASES = {
     ),
     "POST /api/v1/communities/{slug}/invitations/{invitation_id}/revoke": None,
     "POST /api/v1/invitations/{code}/accept": None,
+    "POST /api/v1/communities/{slug}/pools": lambda v: (
+        v.alice,
+        {},
+        {"name": "Kitchen", "kind": "kitchen", "description": "", "resources": [v.potatoes.id]},
+    ),
+    "PATCH /api/v1/communities/{slug}/pools/{pool_id}": lambda v: (
+        v.alice,
+        {"pool_id": v.tools.id},
+        {"name": "Tool shed", "description": "behind the mill"},
+    ),
+    "POST /api/v1/communities/{slug}/pools/{pool_id}/archive": None,
+    "POST /api/v1/communities/{slug}/resources": lambda v: (
+        v.alice,
+        {},
+        {"name": "firewood", "unit": "bundle", "kind": "consumable"},
+    ),
+    "PATCH /api/v1/communities/{slug}/resources/{resource_id}": lambda v: (
+        v.alice,
+        {"resource_id": v.potatoes.id},
+        {"name": "spuds", "unit": "kg"},
+    ),
     "POST /api/v1/communities/{slug}/households": lambda v: (
         v.alice,
         {},

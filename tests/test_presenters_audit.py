@@ -33,10 +33,20 @@ from pomochi.communities.services import (
     household_update,
     membership_leave,
     membership_remove,
+    resource_update,
 )
 from pomochi.ledger import presenters as ledger_presenters
 from pomochi.ledger.models import Event
-from pomochi.ledger.services import event_adjust, event_reverse, event_transfer, event_work
+from pomochi.ledger.services import (
+    event_adjust,
+    event_reverse,
+    event_transfer,
+    event_work,
+    pool_archive,
+    pool_create,
+    pool_update,
+    resource_keep,
+)
 from pomochi.ledger.waiting import contribution_confirm, contribution_decline, contribution_submit
 from tests.test_field_leaks import build_marked_world
 
@@ -60,9 +70,12 @@ VERBS = {
     "household.merge": "household",
     "household.archive": "household",
     "resource.create": "resourcetype",
+    "resource.update": "resourcetype",
     "invitation.create": "invitation",
     "invitation.revoke": "invitation",
     "pool.create": "pool",
+    "pool.update": "pool",
+    "pool.archive": "pool",
     "event.contribute": "event",
     "event.distribute": "event",
     "event.transfer": "event",
@@ -217,6 +230,12 @@ def every_verb_once_more(w):
         actor=w.alice,
         household=household_create(actor=w.alice, community=w.community, name="Zaitsevs"),
     )
+    # Stores and what they keep: a resource renamed, kept in the tool library, a store archived.
+    resource_update(actor=w.alice, resource=w.potatoes, name="spuds", unit="kg")
+    resource_keep(actor=w.alice, resource=w.potatoes, pools=[w.granary, w.tools])
+    shed = pool_create(actor=w.alice, community=w.community, name="Shed", idempotency_key="shed-1")
+    pool_update(actor=w.alice, pool=shed, description="by the mill")
+    pool_archive(actor=w.alice, pool=shed)
     membership_remove(actor=w.vera, membership=w.bob, reason="took from the Granary at night")
     membership_leave(actor=w.alice, membership=w.alice)
 

@@ -26,6 +26,11 @@ class ApiClient:
             f"/api/v1{path}", body, content_type="application/json", headers=headers
         )
 
+    def patch(self, path, body):
+        return self.client.patch(
+            f"/api/v1{path}", body, content_type="application/json", headers=self.headers
+        )
+
 
 @pytest.fixture
 def api_as():

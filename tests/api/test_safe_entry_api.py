@@ -49,14 +49,20 @@ def test_a_usual_amount_has_no_warnings(stocked_village, api_as):
     assert response.json()["warnings"] == []
 
 
-def test_an_adjustment_into_a_store_that_never_held_it_is_flagged(stocked_village, api_as):
-    v = stocked_village
+def test_an_adjustment_into_a_store_that_does_not_keep_it_is_refused(stocked_village, api_as):
+    v = stocked_village  # the tool library keeps the plough only: no doubt, a refusal
     response = api_as(v.vera.user).post(
         "/communities/village/adjustments",
         {"pool": v.tools.id, "resource": v.grain.id, "change": "1", "reason": "found a sack"},
     )
-    assert response.status_code == 201, response.content
-    assert [w["kind"] for w in response.json()["warnings"]] == ["not_kept_here"]
+    assert response.status_code == 422, response.content
+    assert response.json()["fields"] == {
+        "resource": [
+            "Tool library does not keep grain. A coordinator can add grain to what Tool "
+            "library keeps (Stores, or What we keep)."
+        ]
+    }
+    assert not Holding.objects.filter(pool=v.tools, resource=v.grain).exists()
 
 
 def test_a_typed_exponent_is_refused_as_on_the_page(stocked_village, api_as):

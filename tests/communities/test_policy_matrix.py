@@ -21,6 +21,7 @@ from pomochi.communities.services import (
     membership_set_household,
     membership_set_roles,
     resource_create,
+    resource_update,
 )
 from pomochi.errors import NotAllowed
 from pomochi.ledger.models import Event
@@ -31,7 +32,10 @@ from pomochi.ledger.services import (
     event_reverse,
     event_transfer,
     event_work,
+    pool_archive,
     pool_create,
+    pool_update,
+    resource_keep,
 )
 from pomochi.ledger.waiting import contribution_confirm, contribution_decline, contribution_submit
 
@@ -58,6 +62,10 @@ COVERS = {
     event_transfer,
     event_work,
     pool_create,
+    pool_update,
+    pool_archive,
+    resource_update,
+    resource_keep,
 }
 
 
@@ -159,6 +167,22 @@ def calls(v):
             lambda a: pool_create(actor=a, community=c, name="Cellar"),
             {"olga", "alice"},
         ),
+        "pool_update": (
+            lambda a: pool_update(actor=a, pool=v.granary, description="by the mill"),
+            {"olga", "alice"},
+        ),
+        "pool_archive": (
+            lambda a: pool_archive(actor=a, pool=v.empty_store),
+            {"olga", "alice"},
+        ),
+        "resource_update": (
+            lambda a: resource_update(actor=a, resource=v.grain, name="rye"),
+            {"olga", "alice"},
+        ),
+        "resource_keep": (
+            lambda a: resource_keep(actor=a, resource=v.potatoes, pools=[v.granary, v.tools]),
+            {"olga", "alice"},
+        ),
         "contribute_own": (
             lambda a: event_contribute(
                 actor=a, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=1
@@ -233,6 +257,10 @@ CASES = [
         "bylaws_change",
         "resource_create",
         "pool_create",
+        "pool_update",
+        "pool_archive",
+        "resource_update",
+        "resource_keep",
         "contribute_own",
         "contribute_other",
         "distribute",
@@ -253,6 +281,7 @@ CASES = [
 def test_policy_matrix(stocked_village, hamlet, name, role):
     v = stocked_village
     v.first_event = Event.objects.filter(community=v.community).order_by("id").first()
+    v.empty_store = pool_create(actor=v.olga, community=v.community, name="Old shed")
     v.waiting = contribution_submit(
         actor=v.bob, household=v.petrovs, pool=v.granary, resource=v.grain, quantity=1_000
     )

@@ -14,7 +14,7 @@ from pomochi.aid.services import commitment_make, need_post
 from pomochi.communities.services import resource_create
 from pomochi.errors import DomainError
 from pomochi.ledger.models import Event, Holding
-from pomochi.ledger.services import event_contribute, event_distribute
+from pomochi.ledger.services import event_contribute, event_distribute, pool_update
 from pomochi.notify.messages import render
 from pomochi.notify.models import Notification
 from tests.api.conftest import ApiClient
@@ -47,6 +47,7 @@ def test_a_russian_page_records_a_contribution_that_shows_12_5_kg(client, villag
         kind="consumable",
         decimal_places=3,
     )
+    pool_update(actor=v.olga, pool=v.granary, resources=[v.grain, v.potatoes, zerno])
     client.force_login(v.alice.user)
     url = reverse("record", args=["village", "contribute"])
     key = client.get(url, **RU).context["form"].initial["idempotency_key"]

@@ -53,7 +53,9 @@ grain = resource_create(
     actor=actor, community=community, name="grain", unit="kg", kind="consumable",
     decimal_places=3,
 )
-granary = pool_create(actor=actor, community=community, name="Granary", kind=PoolKind.GRANARY)
+granary = pool_create(
+    actor=actor, community=community, name="Granary", kind=PoolKind.GRANARY, resources=[grain]
+)
 _token, secret = token_create(user=olga, name="crash test", scope="write")
 print(json.dumps({
     "token": secret, "slug": community.slug, "household": household.id,

@@ -37,6 +37,8 @@ from pomochi.ledger.services import (
     event_reverse,
     event_transfer,
     event_work,
+    not_kept_message,
+    pool_update,
 )
 from tests.conftest import build_village
 
@@ -50,6 +52,9 @@ ROLES = {
 }
 HOUSEHOLDS = ("orlovs", "ivanovs", "petrovs")
 POOLS = ("granary", "tools")
+# What each store keeps (the machine's village: the tool library took potatoes in too), so
+# that stock put into a store is sometimes refused as not kept there.
+KEEPS = {"granary": {"grain", "potatoes"}, "tools": {"potatoes"}}
 GOODS = ("grain", "potatoes")
 LABOUR = "labour"
 
@@ -190,6 +195,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self._atomic.__enter__()
         try:
             self.v = build_village(slug=f"machine-{next(self._slugs)}", name="Machine village")
+            pool_update(
+                actor=self.v.olga, pool=self.v.tools, resources=[self.v.plough, self.v.potatoes]
+            )
         except BaseException:
             self._rollback()
             raise
@@ -244,6 +252,14 @@ class LedgerMachine(RuleBasedStateMachine):
             if first_call == call:
                 return Replayed(event_id)
             return Refused(IdempotencyConflict)
+        if (
+            outcome.put_into is not None
+            and call.action != "reverse"  # a reversal gives back what was taken
+            and outcome.resource not in KEEPS[outcome.put_into]
+        ):
+            resource = getattr(self.v, outcome.resource)
+            pool = getattr(self.v, outcome.put_into)
+            return Refused(InvalidInput, not_kept_message(pool, resource))
         if outcome.take_from is not None:
             left = self.stock[(outcome.take_from, outcome.resource)]
             if left < outcome.quantity:

@@ -124,6 +124,11 @@ def waiting_listed(response, w, role):
         assert "Petrovs" in html(response) and "3 kg" in html(response)
 
 
+def ids(*names: str) -> Callable:
+    """A list of objects' ids in a body, resolved when the cell runs."""
+    return lambda w, role: [getattr(w, name).id for name in names]
+
+
 def record_data(**fields) -> Callable:
     """A record form's data; a fresh idempotency key per request."""
 
@@ -502,6 +507,108 @@ def web_routes() -> list[Route]:
             variant="empty",
             check=form_errors,
         ),
+        # Stores and what they keep: every member reads; coordinators create, edit, archive.
+        Route("pools", page(), kwargs=VILLAGE),
+        Route("pool-add", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "pool-add",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"name": "Kitchen", "kind": "kitchen", "resources": ids("grain")},
+        ),
+        Route(
+            "pool-add",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route(
+            "pool-add",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"name": "Kitchen", "kind": "kitchen", "resources": ids("hamlet_grain")},
+            variant="keeping another community's resource",
+            check=form_errors,
+        ),
+        Route(
+            "pool-edit", page(allowed=("coordinator",)), kwargs=VILLAGE | {"pool_id": pk("tools")}
+        ),
+        Route(
+            "pool-edit",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"pool_id": pk("tools")},
+            method="POST",
+            data={"name": "Tool shed", "kind": "tool_library", "resources": ids("plough")},
+        ),
+        Route(
+            "pool-edit",
+            page(404),
+            kwargs=VILLAGE | {"pool_id": pk("store")},
+            variant="another community's pool",
+        ),
+        # The granary holds stock: refused, said on the stores page it redirects to.
+        Route(
+            "pool-archive",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"pool_id": pk("granary")},
+            method="POST",
+            data=EMPTY,
+        ),
+        Route(
+            "pool-archive",
+            page(404),
+            kwargs=VILLAGE | {"pool_id": pk("store")},
+            method="POST",
+            data=EMPTY,
+            variant="another community's pool",
+        ),
+        Route("resources", page(), kwargs=VILLAGE),
+        Route("resource-add", page(allowed=("coordinator",)), kwargs=VILLAGE),
+        Route(
+            "resource-add",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data={"name": "salt", "unit": "kg", "kind": "consumable", "decimal_places": "1"},
+        ),
+        Route(
+            "resource-add",
+            page(422, allowed=("coordinator",)),
+            kwargs=VILLAGE,
+            method="POST",
+            data=EMPTY,
+            variant="empty",
+            check=form_errors,
+        ),
+        Route(
+            "resource-edit",
+            page(allowed=("coordinator",)),
+            kwargs=VILLAGE | {"resource_id": grain},
+        ),
+        Route(
+            "resource-edit",
+            page(302, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"resource_id": grain},
+            method="POST",
+            data={
+                "name": "rye",
+                "unit": "kg",
+                "kind": "consumable",
+                "decimal_places": "3",
+                "pools": ids("granary"),
+            },
+        ),
+        Route(
+            "resource-edit",
+            page(404),
+            kwargs=VILLAGE | {"resource_id": hamlet_grain},
+            variant="another community's resource",
+        ),
         # An action the ledger has no form for is refused as a permission (403), not a 404.
         Route("record", page(403), kwargs=record("lend"), variant="no such form"),
     ]
@@ -551,6 +658,59 @@ def api_routes() -> list[Route]:
             "api-v1:get_pool_cover",
             api(404),
             kwargs=VILLAGE | {"pool_id": pk("store")},
+            variant="another community's pool",
+        ),
+        post(
+            "create_pool",
+            api(201, allowed=("coordinator",)),
+            {"name": "Kitchen", "kind": "kitchen", "resources": ids("grain")},
+        ),
+        post(
+            "create_pool",
+            api(422, member=403, committee=403),
+            {"name": "Kitchen", "resources": ids("hamlet_grain")},
+            "keeping another community's resource",
+            check=field_named("resources"),
+        ),
+        post("create_pool", empty, {}, "empty"),
+        Route(
+            "api-v1:edit_pool",
+            api(allowed=("coordinator",)),
+            kwargs=VILLAGE | {"pool_id": pk("tools")},
+            method="PATCH",
+            data={"name": "Tool shed"},
+        ),
+        Route(
+            "api-v1:edit_pool",
+            api(422, member=403, committee=403),
+            kwargs=VILLAGE | {"pool_id": pk("tools")},
+            method="PATCH",
+            data={"resources": ids("hamlet_grain")},
+            variant="keeping another community's resource",
+            check=field_named("resources"),
+        ),
+        Route(
+            "api-v1:edit_pool",
+            api(404),
+            kwargs=VILLAGE | {"pool_id": pk("store")},
+            method="PATCH",
+            data={"name": "Ours now"},
+            variant="another community's pool",
+        ),
+        Route(
+            "api-v1:archive_pool",
+            api(409, allowed=("coordinator",)),
+            kwargs=VILLAGE | {"pool_id": pk("granary")},
+            method="POST",
+            data={},
+            variant="holding stock",
+        ),
+        Route(
+            "api-v1:archive_pool",
+            api(404),
+            kwargs=VILLAGE | {"pool_id": pk("store")},
+            method="POST",
+            data={},
             variant="another community's pool",
         ),
         Route("api-v1:list_events", api(), kwargs=VILLAGE, check=api_receivers),

@@ -161,7 +161,10 @@ class RoundChooseForm(forms.Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pool"].queryset = Pool.objects.filter(community=community).order_by("name")
+        self.fields["pool"].queryset = Pool.objects.filter(
+            community=community,
+            archived_at__isnull=True,  # an archived store is history
+        ).order_by("name")
         self.fields["resource"].queryset = ResourceType.objects.filter(
             community=community, kind__in=GOODS
         ).order_by("name")

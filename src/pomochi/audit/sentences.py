@@ -230,6 +230,7 @@ register_sentence(
     "membership.remove", label=gettext_lazy("A member was removed"), render=_membership_removed
 )
 register_sentence("resource.create", label=gettext_lazy("A resource was added"), render=_resource)
+register_sentence("resource.update", label=gettext_lazy("A resource was changed"), render=_resource)
 register_sentence("bylaws.change", label=gettext_lazy("The bylaws were changed"), render=_bylaws)
 register_sentence("invitation.create", label=gettext_lazy("An invitation was made"))
 register_sentence("invitation.revoke", label=gettext_lazy("An invitation was revoked"))

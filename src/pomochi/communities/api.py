@@ -22,11 +22,17 @@ from pomochi.api.common import (
 )
 from pomochi.communities import policy, services
 from pomochi.communities.invitations import invitation_accept, invitation_create, invitation_revoke
-from pomochi.communities.models import Household, Invitation, Membership, ResourceType
+from pomochi.communities.models import (
+    Household,
+    Invitation,
+    Membership,
+    ResourceKind,
+    ResourceType,
+)
 from pomochi.communities.presenters import household_view, membership_view
 from pomochi.communities.selectors import households_of, invitations_of, memberships_of_user
 from pomochi.errors import InvalidInput
-from pomochi.text import text_type
+from pomochi.text import LINE_LENGTH, text_type
 
 router = Router(tags=["communities"])
 
@@ -58,6 +64,18 @@ class ResourceOut(Schema):
     unit: str
     kind: str
     decimal_places: int
+    pools: list[int] = Field([], description="the open stores that keep it (set on the pools)")
+
+
+def resource_out(resource: ResourceType) -> ResourceOut:
+    return ResourceOut(
+        id=resource.id,
+        name=resource.name,
+        unit=resource.unit,
+        kind=resource.kind,
+        decimal_places=resource.decimal_places,
+        pools=sorted(p.id for p in resource.pools.all() if p.archived_at is None),
+    )
 
 
 def community_out(membership) -> CommunityOut:
@@ -242,7 +260,59 @@ def remove_member(request, slug: str, membership_id: int, body: RemoveIn):
 @router.get("/communities/{slug}/resources", response={200: list[ResourceOut], **ERRORS})
 def list_resources(request, slug: str):
     community, _membership = caller(request, slug)
-    return list(ResourceType.objects.filter(community=community).order_by("name"))
+    resources = ResourceType.objects.filter(community=community).order_by("name")
+    return [resource_out(r) for r in resources.prefetch_related("pools")]
+
+
+ResourceName = text_type(max_length=LINE_LENGTH, multiline=False, required=True)
+Unit = text_type(
+    max_length=ResourceType._meta.get_field("unit").max_length, multiline=False, required=True
+)
+ResourceKindIn = Literal[tuple(ResourceKind.values)]
+
+
+class ResourceIn(Schema):
+    name: ResourceName
+    unit: Unit
+    kind: ResourceKindIn
+    decimal_places: int = Field(0, ge=0, le=6)
+
+
+class ResourceEditIn(Schema):
+    """Each field left out stays as it is. Kind and decimal places change only while nothing is
+    recorded in the resource (409 otherwise). Which stores keep it is set on the pools."""
+
+    name: ResourceName | None = None
+    unit: Unit | None = None
+    kind: ResourceKindIn | None = None
+    decimal_places: int | None = Field(None, ge=0, le=6)
+
+
+RESOURCE_WRITTEN = {200: ResourceOut, 403: Error, 409: Error, **ERRORS}
+
+
+@router.post(
+    "/communities/{slug}/resources",
+    response={201: ResourceOut, 403: Error, 409: Error, **ERRORS},
+)
+def create_resource(
+    request, slug: str, body: ResourceIn, idempotency_key: str | None = IdempotencyKey
+):
+    """A coordinator adds what the community keeps track of, kept in no store until a pool
+    lists it. A retry with the same Idempotency-Key and body answers the first; another is 409."""
+    community, membership = caller(request, slug)
+    resource = services.resource_create(
+        actor=membership, community=community, idempotency_key=idempotency_key, **body.dict()
+    )
+    return Status(201, resource_out(resource))
+
+
+@router.patch("/communities/{slug}/resources/{resource_id}", response=RESOURCE_WRITTEN)
+def edit_resource(request, slug: str, resource_id: int, body: ResourceEditIn):
+    community, membership = caller(request, slug)
+    resource = get_in_community(ResourceType.objects, community, resource_id)
+    changes = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
+    return resource_out(services.resource_update(actor=membership, resource=resource, **changes))
 
 
 # ---- invitations ------------------------------------------------------------------------------

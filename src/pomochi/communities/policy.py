@@ -276,8 +276,12 @@ RULES: dict[str, Rule] = {
     "membership.grant_coordinator": _not_self(_coordinator_or_committee),
     "membership.grant_committee": _not_self(_committee),
     "bylaws.change": _committee,
+    # Stores and what they keep (issue 10): coordinators set them up and change them.
     "resource.create": _coordinator,
+    "resource.update": _coordinator,  # name, unit, kind, decimal places, which stores keep it
     "pool.create": _coordinator,
+    "pool.update": _coordinator,  # name, kind, description, what it keeps
+    "pool.archive": _coordinator,
     "ledger.contribute": _contributes_at_once,
     # Mutual checks (ledger.waiting): whose contributions wait (target: the community), who
     # submits one for their own household, who confirms or declines it and sees the list.

@@ -47,7 +47,8 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
     | {"reason": ONLY_PRIVATE},
     # The bylaws and the reason for a change are for everyone to read.
     "bylaws": dict.fromkeys(("version", "rules", "reason"), ANY),
-    "resourcetype": dict.fromkeys(("name", "unit", "kind", "decimal_places"), ANY),
+    # create and update; an API create's Idempotency-Key as a keyed digest (request_mark).
+    "resourcetype": dict.fromkeys(("name", "unit", "kind", "decimal_places", "request"), ANY),
     # Whom a coordinator invites: only whether by e-mail (never the address), in private entries.
     "invitation": dict.fromkeys(
         ("household", "by_email", "coordinator", "committee", "expires_at"), ONLY_PRIVATE

@@ -185,8 +185,8 @@ def _household_new(
         "elderly": has_elderly,
         "ill_or_disabled": has_ill_or_disabled,
     }
-    mark = _request_mark(actor, idempotency_key) if idempotency_key else None
-    if mark and (replay := _household_replay(actor, mark, wanted)):
+    mark = request_mark(actor, idempotency_key) if idempotency_key else None
+    if mark and (replay := created_replay(actor, "household.create", mark, wanted, Household)):
         return replay
     _name_free(actor.community_id, name)
     try:
@@ -200,7 +200,7 @@ def _household_new(
                 has_ill_or_disabled=has_ill_or_disabled,
             )
     except IntegrityError:
-        if mark and (replay := _household_replay(actor, mark, wanted)):
+        if mark and (replay := created_replay(actor, "household.create", mark, wanted, Household)):
             return replay
         _name_free(actor.community_id, name)
         raise
@@ -215,23 +215,23 @@ def _household_new(
     return household
 
 
-def _request_mark(actor: Membership, key: str) -> str:
-    """What the create entry keeps of an Idempotency-Key: a keyed digest of the actor and key,
+def request_mark(actor: Membership, key: str, *, purpose: str = "households") -> str:
+    """What a create entry keeps of an Idempotency-Key: a keyed digest of the actor and key,
     which says nothing of the key to whoever reads the chain."""
     return salted_hmac(
-        "pomochi.households.idempotency", f"{actor.id}:{key}", algorithm="sha256"
+        f"pomochi.{purpose}.idempotency", f"{actor.id}:{key}", algorithm="sha256"
     ).hexdigest()[:32]
 
 
-def _household_replay(actor: Membership, mark: str, wanted: dict) -> Household | None:
-    """The household this actor made with this key, if any; the same key with another body is
-    refused."""
+def created_replay(actor: Membership, verb: str, mark: str, wanted: dict, model):
+    """The object this actor created (audit verb `verb`) with this key, if any; the same key
+    with other fields is refused."""
     from pomochi.audit.models import AuditEntry
 
     entry = AuditEntry.objects.filter(
         community_id=actor.community_id,
         actor_id=actor.id,
-        verb="household.create",
+        verb=verb,
         payload__contains=f'"request":"{mark}"',
     ).first()
     if entry is None:
@@ -239,7 +239,7 @@ def _household_replay(actor: Membership, mark: str, wanted: dict) -> Household |
     data = json.loads(entry.payload)["data"]
     if any(data.get(k) != v for k, v in wanted.items()):
         raise Conflict(_("This idempotency key was already used for a different request."))
-    return Household.objects.get(pk=entry.object_id)
+    return model.objects.get(pk=entry.object_id)
 
 
 def _name_free(community_id: int, name: str, *, but: Household | None = None) -> None:
@@ -575,6 +575,30 @@ def bylaws_change(*, actor: Membership, community: Community, rules: dict, reaso
     return bylaws
 
 
+def _resource_fields(*, name: str, unit: str, kind: str, decimal_places: int) -> dict:
+    name = text_or_refuse(name, field="name", max_length=LINE_LENGTH, multiline=False)
+    unit = text_or_refuse(unit, field="unit", max_length=UNIT_LENGTH, multiline=False)
+    if not name:
+        raise InvalidInput(_("A resource needs a name and a unit."), field="name")
+    if not unit:
+        raise InvalidInput(_("A resource needs a name and a unit."), field="unit")
+    if kind not in ResourceKind.values:
+        raise InvalidInput(_("Unknown kind of resource: %(kind)s") % {"kind": kind}, field="kind")
+    if type(decimal_places) is not int or not 0 <= decimal_places <= 6:
+        raise InvalidInput(_("Decimal places must be between 0 and 6."), field="decimal_places")
+    return {"name": name, "unit": unit, "kind": kind, "decimal_places": decimal_places}
+
+
+def _resource_name_free(community_id: int, name: str, *, but: ResourceType | None = None) -> None:
+    taken = ResourceType.objects.filter(community_id=community_id, name=name)
+    if but is not None:
+        taken = taken.exclude(pk=but.pk)
+    if taken.exists():
+        raise Conflict(
+            _("There is already a resource called “%(name)s”.") % {"name": name}, field="name"
+        )
+
+
 @transaction.atomic
 def resource_create(
     *,
@@ -584,32 +608,76 @@ def resource_create(
     unit: str,
     kind: str,
     decimal_places: int = 0,
+    idempotency_key: str | None = None,
 ) -> ResourceType:
+    """A new kind of thing the community records, kept in no store until a coordinator says
+    which (ledger.services.resource_keep). A retry with the same idempotency key and fields
+    answers the resource the first made."""
     policy.require(actor, "resource.create", community)
-    name = text_or_refuse(name, field="name", max_length=LINE_LENGTH, multiline=False)
-    unit = text_or_refuse(unit, field="unit", max_length=UNIT_LENGTH, multiline=False)
-    if not name or not unit:
-        raise InvalidInput(_("A resource needs a name and a unit."), field="name")
-    if kind not in ResourceKind.values:
-        raise InvalidInput(_("Unknown kind of resource: %(kind)s") % {"kind": kind}, field="kind")
-    if not 0 <= decimal_places <= 6:
-        raise InvalidInput(_("Decimal places must be between 0 and 6."), field="decimal_places")
-    if ResourceType.objects.filter(community_id=actor.community_id, name=name).exists():
-        raise Conflict(
-            _("There is already a resource called “%(name)s”.") % {"name": name}, field="name"
-        )
-    resource = ResourceType.objects.create(
-        community_id=actor.community_id,
-        name=name,
-        unit=unit,
-        kind=kind,
-        decimal_places=decimal_places,
-    )
+    fields = _resource_fields(name=name, unit=unit, kind=kind, decimal_places=decimal_places)
+    mark = request_mark(actor, idempotency_key, purpose="resources") if idempotency_key else None
+    if mark and (replay := created_replay(actor, "resource.create", mark, fields, ResourceType)):
+        return replay
+    _resource_name_free(actor.community_id, fields["name"])
+    resource = ResourceType.objects.create(community_id=actor.community_id, **fields)
     _audit(
         actor,
         actor.community_id,
         "resource.create",
         resource,
-        {"name": name, "unit": unit, "kind": kind, "decimal_places": decimal_places},
+        fields | ({"request": mark} if mark else {}),
     )
+    return resource
+
+
+def resource_recorded(resource: ResourceType) -> bool:
+    """Whether anything counts in this resource's smallest unit: a movement, a stock, a need,
+    an offer, a promise, a round… (every row that refers to it, whichever app made it; what a
+    store keeps is no amount). Its decimal places and kind are fixed from then on."""
+    for relation in resource._meta.related_objects:
+        if relation.many_to_many or not relation.related_model._meta.managed:
+            continue
+        if relation.related_model._default_manager.filter(
+            **{relation.field.name: resource}
+        ).exists():
+            return True
+    return False
+
+
+@transaction.atomic
+def resource_update(*, actor: Membership, resource: ResourceType, **changes) -> ResourceType:
+    """Rename a resource or its unit; change its kind or decimal places only while nothing is
+    recorded in it (every amount is kept in its smallest unit: 1.5 kg is 1500 at three
+    places). Refuses, changing nothing, a name taken, or labour that a store keeps."""
+    policy.require(actor, "resource.update", resource)
+    allowed = {"name", "unit", "kind", "decimal_places"}
+    if unknown := set(changes) - allowed:
+        raise InvalidInput(_("Unknown resource fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    current = {field: getattr(resource, field) for field in allowed}
+    fields = _resource_fields(**(current | changes))
+    changed = {k: v for k, v in fields.items() if v != current[k]}
+    if not changed:
+        return resource
+    if "name" in changed:
+        _resource_name_free(resource.community_id, changed["name"], but=resource)
+    fixed = [k for k in ("kind", "decimal_places") if k in changed]
+    if fixed and resource_recorded(resource):
+        raise Conflict(
+            _(
+                "Something is already recorded in %(resource)s: its kind and decimal places "
+                "stay as they are. Add a new resource instead."
+            )
+            % {"resource": resource.name},
+            field=fixed[0],
+        )
+    if changed.get("kind") == ResourceKind.LABOUR and resource.pools.exists():
+        raise Conflict(
+            _("Labour is never kept in a store: first take %(resource)s out of the stores.")
+            % {"resource": resource.name},
+            field="kind",
+        )
+    for field, value in changed.items():
+        setattr(resource, field, value)
+    resource.save(update_fields=list(changed))
+    _audit(actor, resource.community_id, "resource.update", resource, fields)
     return resource

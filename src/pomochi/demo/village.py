@@ -124,6 +124,13 @@ POOLS = (  # named in demo.words
     ("tools", PoolKind.TOOL_LIBRARY),
     ("kitchen", PoolKind.KITCHEN),
 )
+# What each store keeps: the flows, openings and spoilage below move nothing else into it.
+KEEPS = {
+    "granary": ("grain", "potatoes"),
+    "seed_bank": ("seed",),
+    "tools": ("plough",),
+    "kitchen": ("potatoes", "firewood"),
+}
 
 
 @dataclass(frozen=True)
@@ -458,7 +465,11 @@ class _Builder:
         }
         self.pools = {
             key: pool_create(
-                actor=self.founder, community=self.community, name=self.words.pools[key], kind=kind
+                actor=self.founder,
+                community=self.community,
+                name=self.words.pools[key],
+                kind=kind,
+                resources=[self.resources[r] for r in KEEPS[key]],
             )
             for key, kind in POOLS
         }

@@ -2,6 +2,7 @@
 ledger.inputs, as the page's form is, and recorded by the same call."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
@@ -37,7 +38,7 @@ from pomochi.ledger.inputs import (
     movement_doubts,
     movement_record,
 )
-from pomochi.ledger.models import Event, PendingContribution, Pool
+from pomochi.ledger.models import Event, PendingContribution, Pool, PoolKind
 from pomochi.ledger.presenters import event_view, waiting_record_view
 from pomochi.ledger.selectors import (
     holdings_for_pool,
@@ -46,11 +47,14 @@ from pomochi.ledger.selectors import (
     receivers_public,
     records_waiting,
 )
+from pomochi.ledger.services import POOL_NAME_LENGTH, pool_archive, pool_create, pool_update
 from pomochi.ledger.waiting import contribution_confirm, contribution_decline
+from pomochi.text import text_type
 
 router = Router(tags=["ledger"])
 
 MAX_PER_PAGE = 200  # events a page
+MAX_KEPT = 1_000  # resource types one store keeps
 __all__ = ["Amount", "IdempotencyKey", "amount", "router"]  # aid's API uses these too
 
 
@@ -65,7 +69,32 @@ class PoolOut(Schema):
     id: int
     name: str
     kind: str
+    description: str = ""
+    resources: list[int] = Field([], description="what it keeps: resource ids, nothing else")
+    archived: bool = Field(False, description="it takes no movement; its history stays")
     holdings: list[HoldingOut]
+
+
+PoolName = text_type(max_length=POOL_NAME_LENGTH, multiline=False, required=True)
+PoolKindIn = Literal[tuple(PoolKind.values)]
+
+
+class PoolIn(Schema):
+    name: PoolName
+    kind: PoolKindIn = PoolKind.OTHER.value
+    description: Note = ""
+    resources: list[int] = Field(
+        [], max_length=MAX_KEPT, description="what it keeps (resource ids); nothing else"
+    )
+
+
+class PoolEditIn(Schema):
+    """Each field left out stays as it is; `resources` replaces the whole list."""
+
+    name: PoolName | None = None
+    kind: PoolKindIn | None = None
+    description: Note | None = None
+    resources: list[int] | None = Field(None, max_length=MAX_KEPT)
 
 
 class EventOut(Schema):
@@ -105,7 +134,7 @@ class WarningOut(Schema):
     """Something unusual about a movement just recorded (ledger.plausibility): the page would
     have asked for a confirmation; the API records it and says so."""
 
-    kind: str  # "larger_than_usual", "more_than_stock", "not_kept_here"
+    kind: str  # "larger_than_usual", "more_than_stock"
     message: str
 
 
@@ -144,6 +173,9 @@ def pool_out(pool: Pool) -> PoolOut:
         id=pool.id,
         name=pool.name,
         kind=pool.kind,
+        description=pool.description,
+        resources=sorted(r.id for r in pool.resources.all()),
+        archived=pool.archived_at is not None,
         holdings=[
             HoldingOut(
                 resource=h.resource_id,
@@ -236,6 +268,56 @@ def get_pool_cover(request, slug: str, pool_id: int):
     community, _m = caller(request, slug)
     pool = get_in_community(Pool.objects.select_related("community"), community, pool_id)
     return CoverOut(pool=pool.id, resources=[cover_out(c) for c in store_cover(pool=pool)])
+
+
+def _kept(community, ids: list[int]) -> list[ResourceType]:
+    return [in_community(ResourceType, community, pk, field="resources") for pk in ids]
+
+
+POOL_WRITTEN = {200: PoolOut, 403: Error, 409: Error, **ERRORS}
+
+
+@router.post("/communities/{slug}/pools", response={201: PoolOut, 403: Error, 409: Error, **ERRORS})
+def create_pool(request, slug: str, body: PoolIn, idempotency_key: str | None = IdempotencyKey):
+    """A coordinator adds a store, keeping the resources listed and nothing else. A retry with
+    the same Idempotency-Key and body answers the store the first made; another body is 409."""
+    community, membership = caller(request, slug)
+    policy.require(membership, "pool.create", community)
+    pool = pool_create(
+        actor=membership,
+        community=community,
+        name=body.name,
+        kind=body.kind,
+        description=body.description,
+        resources=_kept(community, body.resources),
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, pool_out(pool))
+
+
+@router.patch("/communities/{slug}/pools/{pool_id}", response=POOL_WRITTEN)
+def edit_pool(request, slug: str, pool_id: int, body: PoolEditIn):
+    """Rename, describe, change the kind or what the store keeps (coordinators); 409 for an
+    archived store, a name taken or a resource it still holds dropped from its list."""
+    community, membership = caller(request, slug)
+    pool = get_in_community(Pool.objects, community, pool_id)
+    policy.require(membership, "pool.update", pool)
+    changes = body.dict(exclude_unset=True)
+    if changes.get("resources") is not None:
+        changes["resources"] = _kept(community, changes["resources"])
+    pool = pool_update(
+        actor=membership, pool=pool, **{k: v for k, v in changes.items() if v is not None}
+    )
+    return pool_out(pool)
+
+
+@router.post("/communities/{slug}/pools/{pool_id}/archive", response=POOL_WRITTEN)
+def archive_pool(request, slug: str, pool_id: int):
+    """Archive an empty store (coordinators): its history stays, it takes no movement; 409
+    while it holds stock."""
+    community, membership = caller(request, slug)
+    pool = get_in_community(Pool.objects, community, pool_id)
+    return pool_out(pool_archive(actor=membership, pool=pool))
 
 
 @router.get("/communities/{slug}/events", response={200: EventPage, **ERRORS})

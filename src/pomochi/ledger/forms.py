@@ -86,7 +86,10 @@ class RecordForm(forms.Form):
             if policy.can(actor, "ledger.record_for_any_household", community)
             else self.households.filter(pk=actor.household_id)
         )
-        self.pools = Pool.objects.filter(community=community).order_by("name")
+        # An archived store is history: offered in no form.
+        self.pools = Pool.objects.filter(community=community, archived_at__isnull=True).order_by(
+            "name"
+        )
         self.resources = ResourceType.objects.filter(community=community).order_by("name")
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)

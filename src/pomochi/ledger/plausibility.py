@@ -8,11 +8,13 @@ records and lists the doubts in its answer. Unusual is:
 - more than RATIO times the largest single movement of that resource so far in the community
   (reversals mirror an entry and are left out; the first movement of a resource has nothing
   to be compared with);
-- for a contribution, more than the store's whole stock of it, when it has some;
-- stock put into a store that has never held the resource while it holds others, and has no
-  list of what it keeps (a store with a list is the services' business: they refuse the rest).
+- for a contribution, more than the store's whole stock of it, when it has some.
 
-At most three queries, whatever the size of the ledger.
+Stock put into a store that does not keep the resource is no doubt but a refusal: every store
+has its list of what it keeps, and the services refuse the rest (ledger.services, one wording,
+`not_kept_message`), so "the store has never held this" need not be asked here.
+
+At most two queries, whatever the size of the ledger.
 """
 
 from dataclasses import dataclass
@@ -29,12 +31,11 @@ RATIO = 10  # "far beyond the usual": more than ten times the largest movement s
 
 LARGER_THAN_USUAL = "larger_than_usual"
 MORE_THAN_STOCK = "more_than_stock"
-NOT_KEPT_HERE = "not_kept_here"
 
 
 @dataclass(frozen=True)
 class Doubt:
-    kind: str  # LARGER_THAN_USUAL, MORE_THAN_STOCK, NOT_KEPT_HERE
+    kind: str  # LARGER_THAN_USUAL, MORE_THAN_STOCK
     message: str  # in the reader's language
 
 
@@ -74,12 +75,15 @@ def amount_doubts(
                 },
             )
         )
-    puts_in = action == Action.CONTRIBUTE or (action == Action.ADJUST and quantity > 0)
-    if pool is None or not puts_in:
+    if pool is None or action != Action.CONTRIBUTE:
         return doubts
-    held = dict(Holding.objects.filter(pool=pool).values_list("resource_id", "quantity"))
-    stock = held.get(resource.id, 0)
-    if action == Action.CONTRIBUTE and stock > 0 and size > stock:
+    stock = (
+        Holding.objects.filter(pool=pool, resource=resource)
+        .values_list("quantity", flat=True)
+        .first()
+        or 0
+    )
+    if stock > 0 and size > stock:
         doubts.append(
             Doubt(
                 MORE_THAN_STOCK,
@@ -89,14 +93,6 @@ def amount_doubts(
                     "pool": pool.name,
                     "stock": format_quantity(stock, resource=resource),
                 },
-            )
-        )
-    if held and resource.id not in held and not pool.resources.exists():
-        doubts.append(
-            Doubt(
-                NOT_KEPT_HERE,
-                _("%(pool)s has never held %(resource)s.")
-                % {"pool": pool.name, "resource": resource.name},
             )
         )
     return doubts

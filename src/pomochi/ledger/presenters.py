@@ -33,7 +33,9 @@ AUDIT_PAYLOADS: dict[str, dict[str, frozenset]] = {
         ANY,
     )
     | dict.fromkeys(("provider_household", "receiver_household"), NOT_PUBLIC),
-    "pool": dict.fromkeys(("name", "kind", "description", "resources"), ANY),
+    # create, update (the whole store as it is now), archive; an API create's Idempotency-Key
+    # as a keyed digest (communities.services.request_mark).
+    "pool": dict.fromkeys(("name", "kind", "description", "resources", "archived", "request"), ANY),
     # A record waiting for confirmation (ledger.waiting) is told like a contribution: what and
     # where for any entry, the household, its note and a decline's reason only in an entry
     # tagged with the household (every one is).

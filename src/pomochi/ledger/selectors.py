@@ -18,8 +18,9 @@ def holdings_for_pool(*, pool: Pool) -> QuerySet[Holding]:
 
 
 def pools_with_stock(*, community: Community) -> list[tuple[Pool, list[Holding]]]:
-    """Every pool of the community with its holdings, in two queries."""
-    pools = list(community.pools.order_by("name"))
+    """Every open pool of the community with its holdings, in two queries (an archived store
+    holds nothing and is history: the stores page lists it apart)."""
+    pools = list(community.pools.filter(archived_at__isnull=True).order_by("name"))
     by_pool: dict[int, list[Holding]] = {pool.id: [] for pool in pools}
     holdings = (
         Holding.objects.filter(pool__community=community)
@@ -27,8 +28,54 @@ def pools_with_stock(*, community: Community) -> list[tuple[Pool, list[Holding]]
         .order_by("resource__name")
     )
     for holding in holdings:
-        by_pool[holding.pool_id].append(holding)
+        if holding.pool_id in by_pool:
+            by_pool[holding.pool_id].append(holding)
     return [(pool, by_pool[pool.id]) for pool in pools]
+
+
+@dataclass(frozen=True)
+class StoreRow:
+    pool: Pool
+    holdings: list[Holding]  # with stock only
+    keeps: list[ResourceType]
+
+
+def pools_listed(*, community: Community) -> list[StoreRow]:
+    """Every store, archived ones too, with its stock and what it keeps, in three queries."""
+    pools = list(community.pools.order_by("name").prefetch_related("resources"))
+    stock: dict[int, list[Holding]] = {pool.id: [] for pool in pools}
+    for holding in (
+        Holding.objects.filter(pool__community=community, quantity__gt=0)
+        .select_related("resource")
+        .order_by("resource__name")
+    ):
+        stock[holding.pool_id].append(holding)
+    return [
+        StoreRow(
+            pool=pool,
+            holdings=stock[pool.id],
+            keeps=sorted(pool.resources.all(), key=lambda r: r.name),
+        )
+        for pool in pools
+    ]
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    resource: ResourceType
+    pools: list[Pool]  # the open stores that keep it
+
+
+def resources_listed(*, community: Community) -> list[ResourceRow]:
+    """Every resource type of the community with the open stores that keep it (two queries)."""
+    resources = ResourceType.objects.filter(community=community).order_by("name")
+    kept = Pool.resources.through.objects.filter(
+        pool__community=community, pool__archived_at__isnull=True
+    ).select_related("pool")
+    by_resource: dict[int, list[Pool]] = {}
+    for row in kept.order_by("pool__name"):
+        by_resource.setdefault(row.resourcetype_id, []).append(row.pool)
+    return [ResourceRow(resource=r, pools=by_resource.get(r.id, [])) for r in resources]
 
 
 def movements_listed(

@@ -152,6 +152,8 @@ def register() -> None:
         ("event.adjust", gettext_lazy("A store's stock was adjusted"), _adjust),
         ("event.reverse", gettext_lazy("An entry was corrected"), _reverse),
         ("pool.create", gettext_lazy("A store was added"), _pool),
+        ("pool.update", gettext_lazy("A store was changed"), _pool),
+        ("pool.archive", gettext_lazy("A store was archived"), _pool),
         (
             "contribution.submit",
             gettext_lazy("A contribution was recorded, waiting for confirmation"),

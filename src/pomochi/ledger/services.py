@@ -19,7 +19,7 @@ from pomochi.audit.services import audit_append, audit_append_alike
 from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Membership, ResourceKind, ResourceType
 from pomochi.communities.quantities import format_quantity
-from pomochi.communities.services import refuse_archived
+from pomochi.communities.services import created_replay, refuse_archived, request_mark
 from pomochi.errors import Conflict, DomainError, InvalidInput
 from pomochi.ledger import sql
 from pomochi.ledger.models import Action, Event, IdempotencyRecord, Pool, PoolKind
@@ -59,6 +59,73 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 POOL_NAME_LENGTH = Pool._meta.get_field("name").max_length
 
 
+def _kept(actor: Membership, resources, field: str = "resources") -> list[ResourceType]:
+    """What a store is to keep: this community's goods (labour is a flow, never stock)."""
+    kept = list(resources)
+    if any(r.community_id != actor.community_id for r in kept):
+        raise InvalidInput(_("That resource is not kept in this community."), field=field)
+    if labour := [r.name for r in kept if r.kind == ResourceKind.LABOUR]:
+        raise InvalidInput(
+            _("%(resource)s is labour: it is given, never kept in a store.")
+            % {"resource": labour[0]},
+            field=field,
+        )
+    return kept
+
+
+def _pool_name(actor: Membership, name: str, *, but: Pool | None = None) -> str:
+    name = text_or_refuse(name, field="name", max_length=POOL_NAME_LENGTH, multiline=False)
+    if not name:
+        raise InvalidInput(_("A pool needs a name."), field="name")
+    taken = Pool.objects.filter(community_id=actor.community_id, name=name)
+    if but is not None:
+        taken = taken.exclude(pk=but.pk)
+    if taken.exists():
+        raise Conflict(
+            _("There is already a pool called “%(name)s”.") % {"name": name}, field="name"
+        )
+    return name
+
+
+def _pool_kind(kind: str) -> str:
+    if kind not in PoolKind.values:
+        raise InvalidInput(_("Unknown kind of pool: %(kind)s") % {"kind": kind}, field="kind")
+    return kind
+
+
+def _pool_data(pool: Pool, kept) -> dict:
+    return {
+        "name": pool.name,
+        "kind": pool.kind,
+        "description": pool.description,
+        "resources": sorted(r.id for r in kept),
+    }
+
+
+def refuse_archived_pool(pool: Pool | None, *, field: str = "pool") -> None:
+    """An archived store keeps its history and takes part in no new movement."""
+    if pool is not None and pool.archived_at is not None:
+        raise Conflict(
+            _("%(pool)s is archived: nothing more is recorded in it.") % {"pool": pool.name},
+            field=field,
+        )
+
+
+def not_kept_message(pool: Pool, resource: ResourceType) -> str:
+    """The one wording of "this store does not keep that", for the services and the pages."""
+    return _(
+        "%(pool)s does not keep %(resource)s. A coordinator can add %(resource)s to what "
+        "%(pool)s keeps (Stores, or What we keep)."
+    ) % {"pool": pool.name, "resource": resource.name}
+
+
+def refuse_not_kept(pool: Pool, resource: ResourceType, *, field: str = "resource") -> None:
+    """Stock goes into a store only if the store keeps that resource (one query)."""
+    keeps = Pool.resources.through.objects.filter(pool_id=pool.id, resourcetype_id=resource.id)
+    if not keeps.exists():
+        raise InvalidInput(not_kept_message(pool, resource), field=field)
+
+
 @transaction.atomic
 def pool_create(
     *,
@@ -68,22 +135,26 @@ def pool_create(
     kind: str = PoolKind.OTHER,
     description: str = "",
     resources=(),
+    idempotency_key: str | None = None,
 ) -> Pool:
-    """A new store keeping `resources` (resource types of this community)."""
+    """A new store keeping `resources` (resource types of this community) and nothing else.
+    A retry with the same idempotency key and fields answers the store the first made."""
     policy.require(actor, "pool.create", community)
     name = text_or_refuse(name, field="name", max_length=POOL_NAME_LENGTH, multiline=False)
-    if not name:
-        raise InvalidInput(_("A pool needs a name."), field="name")
-    if kind not in PoolKind.values:
-        raise InvalidInput(_("Unknown kind of pool: %(kind)s") % {"kind": kind}, field="kind")
-    if Pool.objects.filter(community_id=actor.community_id, name=name).exists():
-        raise Conflict(
-            _("There is already a pool called “%(name)s”.") % {"name": name}, field="name"
-        )
+    kind = _pool_kind(kind)
     description = text_or_refuse(description, field="description")
-    kept = list(resources)
-    if any(r.community_id != actor.community_id for r in kept):
-        raise InvalidInput(_("That resource is not kept in this community."), field="resources")
+    kept = _kept(actor, resources)
+    mark = request_mark(actor, idempotency_key, purpose="pools") if idempotency_key else None
+    if mark:
+        wanted = {
+            "name": name,
+            "kind": kind,
+            "description": description,
+            "resources": sorted(r.id for r in kept),
+        }
+        if replay := created_replay(actor, "pool.create", mark, wanted, Pool):
+            return replay
+    name = _pool_name(actor, name)
     pool = Pool.objects.create(
         community_id=actor.community_id, name=name, kind=kind, description=description
     )
@@ -94,14 +165,153 @@ def pool_create(
         verb="pool.create",
         object_type="pool",
         object_id=pool.id,
-        data={
-            "name": name,
-            "kind": kind,
-            "description": description,
-            "resources": sorted(r.id for r in kept),
-        },
+        data=_pool_data(pool, kept) | ({"request": mark} if mark else {}),
     )
     return pool
+
+
+def _refuse_dropping_held(pool: Pool, kept: list[ResourceType], field: str = "resources") -> None:
+    """A store cannot stop keeping what it still holds: its stock would be nobody's to move."""
+    keep = {r.id for r in kept}
+    held = (
+        pool.holdings.filter(quantity__gt=0)
+        .exclude(resource_id__in=keep)
+        .select_related("resource")
+        .order_by("resource__name")
+        .first()
+    )
+    if held is not None:
+        raise Conflict(
+            _(
+                "%(pool)s still holds %(amount)s of %(resource)s: give it out first, then it "
+                "can stop keeping %(resource)s."
+            )
+            % {
+                "pool": pool.name,
+                "resource": held.resource.name,
+                "amount": format_quantity(held.quantity, resource=held.resource),
+            },
+            field=field,
+        )
+
+
+def _pool_changed(actor: Membership, pool: Pool, kept: list[ResourceType]) -> None:
+    audit_append(
+        community_id=pool.community_id,
+        actor_id=actor.id,
+        verb="pool.update",
+        object_type="pool",
+        object_id=pool.id,
+        data=_pool_data(pool, kept),
+    )
+
+
+@transaction.atomic
+def pool_update(
+    *,
+    actor: Membership,
+    pool: Pool,
+    name: str | None = None,
+    kind: str | None = None,
+    description: str | None = None,
+    resources=None,
+) -> Pool:
+    """Rename a store, describe it, change its kind or what it keeps (None: as it is). Refuses,
+    changing nothing, an archived store, a name taken, labour, or dropping what it still holds."""
+    policy.require(actor, "pool.update", pool)
+    refuse_archived_pool(pool, field="name")
+    before = list(pool.resources.order_by("id"))
+    changes = {}
+    if name is not None:
+        changes["name"] = _pool_name(actor, name, but=pool)
+    if kind is not None:
+        changes["kind"] = _pool_kind(kind)
+    if description is not None:
+        changes["description"] = text_or_refuse(description, field="description")
+    kept = before if resources is None else _kept(actor, resources)
+    if resources is not None:
+        _refuse_dropping_held(pool, kept)
+    changes = {k: v for k, v in changes.items() if getattr(pool, k) != v}
+    if not changes and {r.id for r in kept} == {r.id for r in before}:
+        return pool
+    for field, value in changes.items():
+        setattr(pool, field, value)
+    if changes:
+        pool.save(update_fields=list(changes))
+    pool.resources.set(kept)
+    _pool_changed(actor, pool, kept)
+    return pool
+
+
+@transaction.atomic
+def pool_archive(*, actor: Membership, pool: Pool) -> Pool:
+    """Archive a store that is no longer used: its history stays, it takes no new movement and
+    no form offers it. Refuses, changing nothing, one that still holds stock."""
+    policy.require(actor, "pool.archive", pool)
+    pool = Pool.objects.select_for_update().get(pk=pool.pk)
+    refuse_archived_pool(pool)
+    held = (
+        pool.holdings.filter(quantity__gt=0).select_related("resource").order_by("resource__name")
+    )
+    if stock := list(held):
+        raise Conflict(
+            _(
+                "%(pool)s still holds %(stock)s: give it out (or adjust the stock) before it "
+                "is archived."
+            )
+            % {
+                "pool": pool.name,
+                "stock": ", ".join(
+                    f"{format_quantity(h.quantity, resource=h.resource)} {h.resource.name}"
+                    for h in stock
+                ),
+            }
+        )
+    pool.archived_at = timezone.now()
+    pool.save(update_fields=["archived_at"])
+    audit_append(
+        community_id=pool.community_id,
+        actor_id=actor.id,
+        verb="pool.archive",
+        object_type="pool",
+        object_id=pool.id,
+        data={"name": pool.name, "archived": True},
+    )
+    return pool
+
+
+@transaction.atomic
+def resource_keep(*, actor: Membership, resource: ResourceType, pools) -> ResourceType:
+    """Which stores keep this resource: exactly `pools` (open stores of its community). Each
+    store whose list changes is written as its own pool.update entry. Refuses, changing
+    nothing, labour, an archived store, or a store that still holds what it would stop keeping."""
+    policy.require(actor, "resource.update", resource)
+    chosen = list(pools)
+    if any(p.community_id != resource.community_id for p in chosen):
+        raise InvalidInput(_("There is no such pool in this community."), field="pools")
+    for pool in chosen:
+        refuse_archived_pool(pool, field="pools")
+    if chosen:
+        _kept(actor, [resource], field="pools")
+    wanted = {p.id for p in chosen}
+    # An archived store's list is its history: neither offered nor changed.
+    now_in = set(resource.pools.filter(archived_at__isnull=True).values_list("id", flat=True))
+    changed = (
+        Pool.objects.filter(pk__in=wanted ^ now_in, community_id=resource.community_id)
+        .prefetch_related("resources")
+        .order_by("name")
+    )
+    for pool in changed:
+        policy.require(actor, "pool.update", pool)
+        kept = [r for r in pool.resources.all() if r.id != resource.id]
+        if pool.id in wanted:
+            refuse_archived_pool(pool, field="pools")
+            kept.append(resource)
+        else:
+            _refuse_dropping_held(pool, kept, field="pools")
+        pool.resources.set(kept)
+        _pool_changed(actor, pool, kept)
+    return resource
 
 
 def event_contribute(
@@ -620,10 +830,14 @@ def _record(
                     "asked": format_quantity(quantity, resource=resource),
                 }
             )
-        if receiver_pool is not None:
-            sql.holding_add(
-                cursor, pool_id=receiver_pool.id, resource_id=resource.id, quantity=quantity
-            )
+        if receiver_pool is not None and not sql.holding_add(
+            cursor,
+            pool_id=receiver_pool.id,
+            resource_id=resource.id,
+            quantity=quantity,
+            kept_only=reverses is None,
+        ):
+            raise InvalidInput(not_kept_message(receiver_pool, resource), field="resource")
         row = dict(
             values,
             occurred_at=adapt(occurred_at) if occurred_at else db_now,
@@ -666,6 +880,9 @@ def _validate(
     for end in ends:
         if end is not None and end.community_id != community_id:
             raise InvalidInput(_("Everything in one event must belong to the same community."))
+    for end in ends:
+        if isinstance(end, Pool):
+            refuse_archived_pool(end)
 
 
 def _replay(cursor, *, actor: Membership, key: str, fingerprint: str) -> Event:

@@ -33,13 +33,26 @@ _INSERT_EVENT = (
 )
 
 
-def holding_add(cursor, *, pool_id: int, resource_id: int, quantity: int) -> None:
+def holding_add(
+    cursor, *, pool_id: int, resource_id: int, quantity: int, kept_only: bool = True
+) -> bool:
+    """Put stock into a store; False, changing nothing, if the store does not keep the resource
+    (kept_only; a reversal gives back what was taken and is not asked). One statement: the
+    check costs no round trip of its own."""
+    kept = (
+        "EXISTS (SELECT 1 FROM ledger_pool_resources WHERE pool_id = %s AND resourcetype_id = %s)"
+        if kept_only
+        else "1 = 1"
+    )
     cursor.execute(
-        "INSERT INTO ledger_holding (pool_id, resource_id, quantity) VALUES (%s, %s, %s) "
+        "INSERT INTO ledger_holding (pool_id, resource_id, quantity)"
+        " SELECT CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT)"
+        f" WHERE {kept} "
         "ON CONFLICT (pool_id, resource_id) "
         "DO UPDATE SET quantity = ledger_holding.quantity + excluded.quantity",
-        [pool_id, resource_id, quantity],
+        [pool_id, resource_id, quantity, *([pool_id, resource_id] if kept_only else [])],
     )
+    return cursor.rowcount == 1
 
 
 def holding_take(cursor, *, pool_id: int, resource_id: int, quantity: int) -> bool:

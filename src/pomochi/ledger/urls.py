@@ -1,8 +1,15 @@
 from django.urls import path
 
-from pomochi.ledger import views, waiting_views
+from pomochi.ledger import store_views, views, waiting_views
 
 urlpatterns = [
+    path("pools/", store_views.pools, name="pools"),
+    path("pools/add/", store_views.pool_add, name="pool-add"),
+    path("pools/<int:pool_id>/edit/", store_views.pool_edit, name="pool-edit"),
+    path("pools/<int:pool_id>/archive/", store_views.pool_archive_view, name="pool-archive"),
+    path("resources/", store_views.resources, name="resources"),
+    path("resources/add/", store_views.resource_add, name="resource-add"),
+    path("resources/<int:resource_id>/edit/", store_views.resource_edit, name="resource-edit"),
     path("movements/", views.movements, name="movements"),
     path("pools/<int:pool_id>/", views.pool_detail, name="pool"),
     path("households/<int:household_id>/", views.household_detail, name="household"),

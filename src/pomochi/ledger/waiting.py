@@ -29,6 +29,7 @@ from pomochi.ledger.services import (
     IdempotencyConflict,
     _validate,
     event_contribute,
+    refuse_not_kept,
 )
 from pomochi.notify.messages import amount_facts
 from pomochi.notify.services import notify_members
@@ -78,6 +79,7 @@ def contribution_submit(
         kinds=GOODS,
         ends=(household, pool),
     )
+    refuse_not_kept(pool, resource)
     fingerprint = ""
     if idempotency_key is not None:
         fingerprint = digest(

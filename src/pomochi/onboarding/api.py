@@ -15,7 +15,7 @@ from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from pomochi.api.common import ERRORS, Error
-from pomochi.communities.api import ResourceOut
+from pomochi.communities.api import ResourceOut, resource_out
 from pomochi.communities.api import router as communities_router
 from pomochi.communities.models import Community, CommunityKind, Membership
 from pomochi.ledger.api import IdempotencyKey
@@ -100,7 +100,9 @@ def founded_out(community: Community, membership: Membership) -> FoundedOut:
         language=community.language,
         kind=community.kind,
         my_roles=membership.roles,
-        resources=list(community.resources.order_by("name")),
+        resources=[
+            resource_out(r) for r in community.resources.order_by("name").prefetch_related("pools")
+        ],
         pools=[
             StoreOut(
                 id=p.id, name=p.name, kind=p.kind, resources=sorted(r.id for r in p.resources.all())

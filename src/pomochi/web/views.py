@@ -86,6 +86,7 @@ def community_home(request, community):
             "membership": request.membership,
             "pools": pools_with_stock(community=community),
             "cover_lines": cover_lines(community=community),
+            "sets_up_stores": policy.can(actor, "pool.update", community),
             "head": audit_head(community=community),
             "events": seen_events(request.membership, recent),
             "page": recent,
