@@ -435,14 +435,13 @@ def _village(receivers: int):
     community = community_create(slug="village", name="Village", founder=founder)
     olga = community.memberships.get(user=founder)  # coordinator and committee
     made_by = {"actor": olga, "community": community}
+    grain = resource_create(**made_by, name="grain", unit="kg", kind="consumable", decimal_places=3)
     return {
         "actor": olga,
         "ivanovs": household_create(**made_by, name="Ivanovs", size=4, has_children=True),
         "petrovs": household_create(**made_by, name="Petrovs", size=3),
-        "grain": resource_create(
-            **made_by, name="grain", unit="kg", kind="consumable", decimal_places=3
-        ),
-        "granary": pool_create(**made_by, name="Granary", kind=PoolKind.GRANARY),
+        "grain": grain,
+        "granary": pool_create(**made_by, name="Granary", kind=PoolKind.GRANARY, resources=[grain]),
         "receivers": [
             household_create(**made_by, name=f"Household {i:04d}", size=1 + i % 6)
             for i in range(receivers)

@@ -126,7 +126,7 @@ def _village(n: int) -> dict:
     vera = invitation_accept(user=User.objects.create_user(username="vera"), code=issued.code)
     vera = membership_set_roles(actor=olga, membership=vera, committee=True)
     grain = resource_create(**made_by, name="grain", unit="kg", kind="consumable", decimal_places=3)
-    granary = pool_create(**made_by, name="Granary", kind=PoolKind.GRANARY)
+    granary = pool_create(**made_by, name="Granary", kind=PoolKind.GRANARY, resources=[grain])
     ivanovs = household_create(**made_by, name="Ivanovs", size=4)
     # Stock for every round and batch of the run, given once.
     event_contribute(actor=olga, household=ivanovs, pool=granary, resource=grain, quantity=10**12)
