@@ -1,6 +1,7 @@
 """Mutual checks: a plain member's contribution waits for a coordinator to confirm it arrived
 (ledger.waiting, the bylaws' members_contributions_wait, on by default)."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -162,6 +163,8 @@ def test_only_coordinators_decide_and_only_the_household_submits(village):
         ({"quantity": 0}, "quantity"),
         ({"quantity": -5}, "quantity"),
         ({"note": "sack\x00"}, "note"),
+        ({"occurred_at": datetime(2999, 1, 1, tzinfo=UTC)}, "occurred_at"),
+        ({"occurred_at": datetime(2026, 1, 1)}, "occurred_at"),  # no time zone
     ],
 )
 def test_a_submission_the_ledger_would_refuse_is_refused_and_writes_nothing(village, change, field):

@@ -599,10 +599,7 @@ def events_distribute_batch(
             text_or_refuse(line.note, field="note")
     community_id = actor.community_id
     now = timezone.now()
-    if occurred_at is not None and timezone.is_naive(occurred_at):
-        raise InvalidInput(_("Give the time with its time zone."), field="occurred_at")
-    if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
-        raise InvalidInput(_("That date is in the future."), field="occurred_at")
+    refuse_occurred_at(occurred_at, now=now)
     if not lines:
         raise InvalidInput(_("There is nothing to distribute."), field="quantity")
     # What every line shares is checked once; then each line's own quantity and household.
@@ -764,10 +761,7 @@ def _record(
     note = text_or_refuse(note, field="note")
     community_id = actor.community_id
     now = timezone.now()
-    if occurred_at is not None and timezone.is_naive(occurred_at):
-        raise InvalidInput(_("Give the time with its time zone."), field="occurred_at")
-    if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
-        raise InvalidInput(_("That date is in the future."), field="occurred_at")
+    refuse_occurred_at(occurred_at, now=now)
     _validate(
         community_id=community_id,
         resource=resource,
@@ -862,6 +856,15 @@ def _record(
                 cursor, actor_id=actor.id, key=idempotency_key, event_id=event.id
             )
     return event
+
+
+def refuse_occurred_at(occurred_at: datetime | None, *, now: datetime) -> None:
+    """When a movement happened, if given: with its time zone, and not in the future (beyond
+    the clocks' tolerance). Every door that takes a date checks it here."""
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        raise InvalidInput(_("Give the time with its time zone."), field="occurred_at")
+    if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
+        raise InvalidInput(_("That date is in the future."), field="occurred_at")
 
 
 def _validate(

@@ -23,13 +23,13 @@ from pomochi.communities.models import Household, Membership, ResourceType
 from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger.models import Event, IdempotencyRecord, PendingContribution, Pool, WaitingState
 from pomochi.ledger.services import (
-    FUTURE_TOLERANCE,
     GOODS,
     Cause,
     IdempotencyConflict,
     _validate,
     event_contribute,
     refuse_not_kept,
+    refuse_occurred_at,
 )
 from pomochi.notify.messages import amount_facts
 from pomochi.notify.services import notify_members
@@ -68,10 +68,7 @@ def contribution_submit(
     policy.require(actor, "contribution.submit", household)
     note = text_or_refuse(note, field="note")
     now = timezone.now()
-    if occurred_at is not None and timezone.is_naive(occurred_at):
-        raise InvalidInput(_("Give the time with its time zone."), field="occurred_at")
-    if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
-        raise InvalidInput(_("That date is in the future."), field="occurred_at")
+    refuse_occurred_at(occurred_at, now=now)
     _validate(
         community_id=actor.community_id,
         resource=resource,
