@@ -193,3 +193,19 @@ def hamlet(db):
         resources=[h.grain],
     )
     return h
+
+
+def notification_for(membership, *, kind: str, params: dict):
+    """A notification row for one member, written as the services write them (tests that need
+    news in a mailbox whatever its kind's audience)."""
+    from django.utils import timezone
+
+    from pomochi.notify.models import Notification
+
+    return Notification.objects.create(
+        community_id=membership.community_id,
+        recipient=membership,
+        kind=kind,
+        params=params,
+        created_at=timezone.now(),
+    )

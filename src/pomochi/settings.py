@@ -229,7 +229,19 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a hung server frees the worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pomochi@localhost")
+# Mail is sent by the delivery job (`pomochi db_worker`), which has no request to take the
+# site's address from: links in e-mail start with POMOCHI_SITE_URL.
+POMOCHI_SITE_URL = os.environ.get("POMOCHI_SITE_URL", "http://localhost:8000").rstrip("/")
+# A mail server that answers "try later" (4xx) or cannot be reached: the mail is tried again
+# after RETRY s, then 4 times longer each time (at most 6 h), ATTEMPTS times in all. A worker that
+# died holding a mail gives it up after LEASE s.
+POMOCHI_MAIL_RETRY_SECONDS = float(os.environ.get("POMOCHI_MAIL_RETRY_SECONDS", "60"))
+POMOCHI_MAIL_ATTEMPTS = int(os.environ.get("POMOCHI_MAIL_ATTEMPTS", "8"))
+POMOCHI_MAIL_LEASE_SECONDS = float(os.environ.get("POMOCHI_MAIL_LEASE_SECONDS", "300"))
+# One-click links in e-mail (accept a promise, approve a round, unsubscribe) expire.
+POMOCHI_ACTION_LINK_DAYS = int(os.environ.get("POMOCHI_ACTION_LINK_DAYS", "7"))
 
 # Production hardening follows DEBUG: secure cookies and HSTS when not debugging.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -15,4 +15,6 @@ urlpatterns = [
     # logs in: outside every community.
     path("invite/", invitation_views.invite_code, name="invite-code"),
     path("invite/<str:code>/", invitation_views.invite, name="invite"),
+    # Links in e-mail: signed, they work without logging in (after a confirmation page).
+    path("mail/", include("pomochi.notify.mail_urls")),
 ]

@@ -11,7 +11,7 @@ from pomochi.aid.models import AllocationShare
 from pomochi.aid.rounds import _explanation, _explanations, round_decide, round_execute, round_open
 from pomochi.notify.messages import render, render_many
 from pomochi.notify.models import Notification
-from pomochi.notify.services import notify_members
+from tests.conftest import notification_for
 
 ASKED = np.array([30_000, 10_000, 80_000, 0, 5_000, 12_345], dtype=np.int64)
 IDS = np.arange(1, 7, dtype=np.int64)
@@ -88,8 +88,8 @@ def test_it_reads_the_explanations_of_a_page_of_notifications_at_once(
 
 def test_it_shows_a_notification_written_before_the_facts_as_it_was(needy_village):
     v = needy_village
-    notify_members(
-        memberships=[v.bob],
+    notification_for(
+        v.bob,
         kind="allocation.share",
         params={"resource": "grain", "pool": "Granary", "amount": "25 kg", "why": "Because."},
     )

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pomochi.communities.models import Community
-from pomochi.notify.services import notify_members
+from tests.conftest import notification_for
 from tests.e2e.conftest import PHONE, watch_csp
 
 SMALL_PHONE = PHONE | {"viewport": {"width": 360, "height": 740}}
@@ -28,8 +28,8 @@ def busy_village(village):
     """A community with a long name, and three unread notifications for bob."""
     Community.objects.filter(pk=village.community.pk).update(name=LONG_NAME)
     for _ in range(3):
-        notify_members(
-            memberships=[village.bob],
+        notification_for(
+            village.bob,
             kind="allocation.approved",
             params={"resource": "grain", "pool": "Granary"},
         )

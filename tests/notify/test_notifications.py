@@ -8,8 +8,7 @@ from django.utils.html import escape
 from pomochi.aid.rounds import round_decide, round_execute, round_open
 from pomochi.notify.context_processors import unread_notifications
 from pomochi.notify.models import Notification
-from pomochi.notify.services import notify_members
-from tests.conftest import enrol
+from tests.conftest import enrol, notification_for
 
 
 def url(name, slug="village"):
@@ -43,7 +42,10 @@ def test_bob_reads_his_share_and_its_reason(client, shared_village):
         "by max-min fairness; everyone's cap was 25 kg; you receive 25 kg."
     ]
     assert escape(texts[0]) in page.content.decode()
-    assert [n["link"] for n in page.context["rows"]] == [url("rounds")]
+    # It links to the round itself, not only to the list of rounds.
+    assert [n["link"] for n in page.context["rows"]] == [
+        reverse("round", args=["village", v.round.id])
+    ]
 
 
 def test_the_header_count_drops_to_zero_once_the_list_is_seen(client, shared_village):
@@ -76,9 +78,9 @@ def test_each_member_sees_only_their_own_notifications(client, shared_village):
 def test_outside_a_community_the_header_sums_every_community(rf_user, needy_village, hamlet):
     v = needy_village
     in_hamlet = enrol(actor=hamlet.charlie, community=hamlet.community, user=v.bob.user)
-    notify_members(memberships=[in_hamlet], kind="appeal.filed", params={"resource": "grain"})
-    notify_members(memberships=[v.bob], kind="appeal.filed", params={"resource": "grain"})
-    notify_members(memberships=[v.bob], kind="appeal.filed", params={"resource": "grain"})
+    notification_for(in_hamlet, kind="appeal.filed", params={"resource": "grain"})
+    notification_for(v.bob, kind="appeal.filed", params={"resource": "grain"})
+    notification_for(v.bob, kind="appeal.filed", params={"resource": "grain"})
     context = unread_notifications(rf_user(v.bob.user))
     assert context == {
         "unread_notifications": 3,

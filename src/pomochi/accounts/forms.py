@@ -4,7 +4,11 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from pomochi.accounts.services import password_reset_mail_allowed, password_reset_request
+from pomochi.accounts.services import (
+    password_link_queue,
+    password_reset_mail_allowed,
+    password_reset_request,
+)
 from pomochi.text import TextField
 
 
@@ -20,6 +24,24 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         if not password_reset_request(ip_address=self._ip):
             return
         super().save(*args, request=request, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the outbox, like every mail (sent by the delivery job once the page's
+        transaction commits), worded in the account's language."""
+        password_link_queue(
+            user=context["user"],
+            context=context,
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+        )
 
     def get_users(self, email):
         for user in super().get_users(email):

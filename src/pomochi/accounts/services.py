@@ -7,11 +7,14 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from pomochi.accounts.models import PasswordResetRequest, User
 from pomochi.errors import Conflict, InvalidInput, NotAllowed
+from pomochi.notify.delivery import mail_queue
 from pomochi.text import text_or_refuse
 
 EMAIL_LENGTH = User._meta.get_field("email").max_length
@@ -84,26 +87,14 @@ def account_settings_update(*, user: User, display_name: str, language: str) -> 
     return user
 
 
-def password_link_send(*, user, domain: str, use_https: bool) -> None:
-    """E-mail a link to set a password. Works for new accounts that have none yet, which
-    Django's reset form skips on purpose."""
-    from django.contrib.auth.forms import PasswordResetForm
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    context = {
-        "email": user.email,
-        "domain": domain,
-        "site_name": domain,
-        "user": user,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-        "protocol": "https" if use_https else "http",
-    }
-    PasswordResetForm().send_mail(
-        "accounts/reset_subject.txt", "accounts/reset_email.txt", context, None, user.email
-    )
+def password_link_queue(*, user, context: dict, subject_template: str, body_template: str) -> None:
+    """A password link into the outbox, worded now in the account's language (the link is made
+    once: the outbox wipes it when the mail is sent)."""
+    language = user.language or settings.LANGUAGE_CODE
+    with override(language):
+        subject = "".join(render_to_string(subject_template, context).splitlines())
+        body = render_to_string(body_template, context)
+    mail_queue(kind="password", to=user.email, language=language, subject=subject, text=body)
 
 
 def _since():

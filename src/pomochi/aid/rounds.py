@@ -40,7 +40,7 @@ from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import Holding, Pool
 from pomochi.notify.messages import register_params
-from pomochi.notify.services import notify_household, notify_members
+from pomochi.notify.services import announce, deliver_after_commit
 from pomochi.text import text_or_refuse
 
 
@@ -387,13 +387,12 @@ def round_open(
     shares = _compute(round_, needs, figures)
     _shares_save(round_, shares)
     _audit(actor, "round.open", round_, shares)
-    committee = Membership.objects.filter(
-        community_id=pool.community_id, is_committee=True, is_active=True
-    )
-    notify_members(
-        memberships=committee,
+    announce(
         kind="allocation.decide",
+        community_id=pool.community_id,
         params={"resource": resource.name, "pool": pool.name},
+        about="round",
+        about_id=round_.id,
     )
     return round_
 
@@ -477,13 +476,12 @@ def round_decide(
         round_.status = RoundStatus.APPROVED if approve else RoundStatus.REJECTED
         round_.save(update_fields=["status"])
         if approve:
-            coordinators = Membership.objects.filter(
-                community_id=round_.community_id, is_coordinator=True, is_active=True
-            )
-            notify_members(
-                memberships=coordinators,
+            announce(
                 kind="allocation.approved",
+                community_id=round_.community_id,
                 params={"resource": round_.resource.name, "pool": round_.pool.name},
+                about="round",
+                about_id=round_.id,
             )
     # Who decided what is the community's to check; the note can name a household and its
     # situation, so it goes into an entry of its own that only coordinators and the committee
@@ -625,6 +623,7 @@ def _notify_shares(round_: AllocationRound) -> None:
             membership_table=Membership._meta.db_table,
             created_at=cursor.db.ops.adapt_datetimefield_value(timezone.now()),
         )
+    deliver_after_commit()
 
 
 def _share_words(many: list[dict]) -> list[dict]:
@@ -690,6 +689,18 @@ def round_execute(*, actor: Membership, round: AllocationRound) -> AllocationRou
     round_.save(update_fields=["status", "executed_at", "executed_by"])
     _audit(actor, "round.execute", round_)
     _notify_shares(round_)
+    announce(
+        kind="allocation.executed",
+        community_id=round_.community_id,
+        params={
+            "resource": round_.resource.name,
+            "pool": round_.pool.name,
+            "households": len({household_id for _i, _n, household_id, _s in shares}),
+        },
+        about="round",
+        about_id=round_.id,
+        exclude=actor,
+    )
     return round_
 
 
@@ -737,11 +748,12 @@ def appeal_file(*, actor: Membership, share: AllocationShare, reason: str) -> Ap
         household_id=share.household_id,
         data={"round": round_.id, "share": share.id, "reason": appeal.reason},
     )
-    committee = Membership.objects.filter(
-        community_id=round_.community_id, is_committee=True, is_active=True
-    )
-    notify_members(
-        memberships=committee, kind="appeal.filed", params={"resource": round_.resource.name}
+    announce(
+        kind="appeal.filed",
+        community_id=round_.community_id,
+        params={"resource": round_.resource.name},
+        about="round",
+        about_id=round_.id,
     )
     return appeal
 
@@ -769,12 +781,12 @@ def appeal_decide(*, actor: Membership, appeal: Appeal, upheld: bool, note: str)
         household_id=appeal.household_id,
         data={"decision": appeal.decision, "note": appeal.decision_note},
     )
-    notify_household(
-        household=appeal.household,
+    announce(
         kind="appeal.decided",
-        params={
-            "resource": appeal.round.resource.name,
-            "decision": _("upheld") if upheld else _("dismissed"),
-        },
+        community_id=appeal.round.community_id,
+        household=appeal.household,
+        params={"resource": appeal.round.resource.name, "upheld": upheld},
+        about="round",
+        about_id=appeal.round_id,
     )
     return appeal

@@ -21,7 +21,7 @@ from pomochi.errors import Conflict, InvalidInput
 from pomochi.ledger import services as ledger
 from pomochi.ledger.models import IdempotencyRecord, Pool
 from pomochi.notify.messages import amount_facts
-from pomochi.notify.services import notify_household, notify_members
+from pomochi.notify.services import announce
 from pomochi.text import LINE_LENGTH, text_or_refuse
 
 
@@ -118,6 +118,18 @@ def need_post(
         created_by=actor,
     )
     _audit(actor, "need.post", need, _need_data(need), household.id)
+    announce(
+        kind="need.urgent" if urgency == Urgency.URGENT else "need.posted",
+        community_id=community.id,
+        params={
+            "household": household.name,
+            "resource": resource.name,
+            **amount_facts(quantity, resource=resource),
+        },
+        about="need",
+        about_id=need.id,
+        exclude=actor,
+    )
     return need
 
 
@@ -216,7 +228,36 @@ def offer_post(
         created_by=actor,
     )
     _audit(actor, "offer.post", offer, _offer_data(offer), household.id)
+    _tell_who_needs_it(offer)
     return offer
+
+
+def _tell_who_needs_it(offer: Offer) -> None:
+    """A match: each other household with an open need of what is offered hears of it."""
+    wanting = (
+        Need.objects.filter(
+            community_id=offer.community_id,
+            resource_id=offer.resource_id,
+            withdrawn_at__isnull=True,
+            quantity_met__lt=F("quantity"),
+        )
+        .exclude(household_id=offer.household_id)
+        .select_related("household")
+        .order_by("household_id", "id")
+    )
+    told = set()
+    for need in wanting:
+        if need.household_id in told:
+            continue
+        told.add(need.household_id)
+        announce(
+            kind="match",
+            community_id=offer.community_id,
+            household=need.household,
+            params={"resource": offer.resource.name},
+            about="need",
+            about_id=need.id,
+        )
 
 
 @transaction.atomic
@@ -397,13 +438,20 @@ def commitment_make(
     )
     _audit(actor, "commitment.make", commitment, _commitment_data(commitment), receiver.id)
     notice = _notice(commitment)
+    about = {"about": "commitment", "about_id": commitment.id, "exclude": actor}
     if own:
-        notify_household(household=receiver, kind="commitment.made", params=notice)
+        _tell(commitment, "commitment.made", notice, household=receiver, **about)
         if giver_household is not None:
-            notify_household(household=giver_household, kind="commitment.made", params=notice)
+            _tell(commitment, "commitment.made", notice, household=giver_household, **about)
     else:
-        notify_household(household=giver_household, kind="commitment.proposed", params=notice)
+        _tell(commitment, "commitment.proposed", notice, household=giver_household, **about)
     return commitment
+
+
+def _tell(commitment: Commitment, kind: str, params: dict, **to) -> None:
+    to.setdefault("about", "commitment")
+    to.setdefault("about_id", commitment.id)
+    announce(kind=kind, community_id=commitment.community_id, params=params, **to)
 
 
 def _proposal_locked(commitment: Commitment) -> Commitment:
@@ -435,8 +483,8 @@ def commitment_accept(*, actor: Membership, commitment: Commitment) -> Commitmen
         commitment.receiver_household_id,
     )
     notice = _notice(commitment)
-    notify_household(household=commitment.receiver_household, kind="commitment.made", params=notice)
-    notify_members(memberships=[commitment.created_by], kind="commitment.accepted", params=notice)
+    _tell(commitment, "commitment.made", notice, household=commitment.receiver_household)
+    _tell(commitment, "commitment.accepted", notice, people=[commitment.created_by])
     return commitment
 
 
@@ -475,9 +523,7 @@ def commitment_decline(
         {"declined": True, "reason": reason, "in_person": commitment.answered_in_person},
         commitment.receiver_household_id,
     )
-    notify_members(
-        memberships=[commitment.created_by], kind="commitment.declined", params=_notice(commitment)
-    )
+    _tell(commitment, "commitment.declined", _notice(commitment), people=[commitment.created_by])
     return commitment
 
 
@@ -548,13 +594,15 @@ def commitment_fulfil(
         _commitment_data(commitment),
         commitment.receiver_household_id,
     )
-    notify_household(
-        household=commitment.receiver_household,
-        kind="commitment.fulfilled",
-        params={
+    _tell(
+        commitment,
+        "commitment.fulfilled",
+        {
             "resource": commitment.resource.name,
             **amount_facts(quantity, resource=commitment.resource),
         },
+        household=commitment.receiver_household,
+        exclude=actor,
     )
     return commitment
 

@@ -81,8 +81,10 @@ def share_notifications_insert(
     text = "CAST(%s AS TEXT)"
     params = " || ".join([text, "CAST(s.id AS TEXT)", text, "CAST(s.share AS TEXT)", text])
     cursor.execute(
-        f"INSERT INTO {NOTIFICATIONS} (community_id, recipient_id, kind, params, url, created_at)"
-        f" SELECT m.community_id, m.id, %s, CAST({params} AS {_json_type(cursor)}), '', %s"
+        f"INSERT INTO {NOTIFICATIONS}"
+        " (community_id, recipient_id, kind, params, url, about, about_id, created_at)"
+        f" SELECT m.community_id, m.id, %s, CAST({params} AS {_json_type(cursor)}), '',"
+        " 'round', %s, %s"
         f" FROM {SHARES} s JOIN {membership_table} m ON m.household_id = s.household_id"
         " WHERE s.round_id = %s AND s.revision = %s AND m.is_active = %s"
         " ORDER BY s.id, m.id",
@@ -91,6 +93,7 @@ def share_notifications_insert(
             params_head + ', "share": ',
             ', "amount": ',
             "}",
+            round_id,
             created_at,
             round_id,
             revision,

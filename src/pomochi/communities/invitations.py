@@ -19,14 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -36,6 +36,8 @@ from pomochi.communities import policy
 from pomochi.communities.models import Community, Household, Invitation, Membership
 from pomochi.communities.services import _membership_data  # one payload for a membership
 from pomochi.errors import Conflict, InvalidInput, NotAllowed
+from pomochi.notify.delivery import mail_queue
+from pomochi.notify.services import announce
 from pomochi.text import text_or_refuse
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper is typed right the first time.
@@ -208,7 +210,7 @@ def invitation_create(
     issued = Issued(invitation=invitation, code=code)
     if email and accept_url:
         link = accept_url.format(code=code)
-        transaction.on_commit(lambda: _mail(issued, link, language=community.language))
+        _mail(issued, link, language=community.language)
     return issued
 
 
@@ -260,9 +262,12 @@ def _mail(issued: Issued, link: str, *, language: str) -> None:
             "community": invitation.community.name,
             "link": link,
             "code": issued.printable,
-            "until": invitation.expires_at.date().isoformat(),
+            "until": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
         }
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    # Through the outbox, sent after this transaction commits; the code is wiped once sent.
+    mail_queue(
+        kind="invitation", to=invitation.email, language=language, subject=subject, text=body
+    )
 
 
 @transaction.atomic
@@ -337,6 +342,13 @@ def invitation_accept(*, user, code: str) -> Membership:
     )
     if invitation.grants_coordinator or invitation.grants_committee:
         _grant(invitation, membership)
+    announce(
+        kind="invitation.accepted",
+        community_id=invitation.community_id,
+        people=[invitation.created_by],
+        params={"member": user.display_name or user.username},
+        url=reverse("members", args=[found.community.slug]),
+    )
     return membership
 
 

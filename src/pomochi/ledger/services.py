@@ -23,6 +23,8 @@ from pomochi.communities.services import created_replay, refuse_archived, reques
 from pomochi.errors import Conflict, DomainError, InvalidInput
 from pomochi.ledger import sql
 from pomochi.ledger.models import Action, Event, IdempotencyRecord, Pool, PoolKind
+from pomochi.notify.messages import amount_facts
+from pomochi.notify.services import announce
 from pomochi.text import text_or_refuse
 
 
@@ -343,6 +345,7 @@ def event_contribute(
     )
 
 
+@transaction.atomic
 def event_distribute(
     *,
     actor: Membership,
@@ -355,9 +358,12 @@ def event_distribute(
     cause: Cause | None = None,
     idempotency_key: str | None = None,
 ) -> Event:
-    """Give stock from a pool to a household. Refuses, changing nothing, if the pool is short."""
+    """Give stock from a pool to a household. Refuses, changing nothing, if the pool is short.
+    The household hears of it, unless it is part of something that tells them itself (a
+    promise kept, a round's share: a cause)."""
     policy.require(actor, "ledger.distribute", pool)
-    return _record(
+    started = timezone.now()
+    event = _record(
         actor=actor,
         action=Action.DISTRIBUTE,
         resource=resource,
@@ -370,6 +376,18 @@ def event_distribute(
         cause=cause,
         idempotency_key=idempotency_key,
     )
+    if cause is None and event.recorded_at >= started:  # not a replay of an earlier request
+        announce(
+            kind="distribution.received",
+            community_id=pool.community_id,
+            household=household,
+            params={"resource": resource.name, "pool": pool.name}
+            | amount_facts(quantity, resource=resource),
+            about="event",
+            about_id=event.id,
+            exclude=actor,
+        )
+    return event
 
 
 def event_transfer(

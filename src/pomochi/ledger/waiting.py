@@ -32,7 +32,7 @@ from pomochi.ledger.services import (
     refuse_occurred_at,
 )
 from pomochi.notify.messages import amount_facts
-from pomochi.notify.services import notify_members
+from pomochi.notify.services import announce
 from pomochi.text import text_or_refuse
 
 # The cause an event confirmed from a waiting record names (in the audit chain).
@@ -125,6 +125,13 @@ def contribution_submit(
         household_id=household.id,
         at=now,
     )
+    announce(
+        kind="contribution.waiting",
+        community_id=actor.community_id,
+        params=_facts(record) | {"household": household.name},
+        url=reverse("waiting-records", args=[actor.community.slug]),
+        exclude=actor,
+    )
     return record
 
 
@@ -150,13 +157,19 @@ def _claim(*, actor: Membership, record: PendingContribution, state: str, now, *
         raise Conflict(_("This record was already declined."))
 
 
+def _facts(record: PendingContribution) -> dict:
+    return amount_facts(record.quantity, resource=record.resource) | {
+        "resource": record.resource.name,
+        "pool": record.pool.name,
+    }
+
+
 def _notify(record: PendingContribution, kind: str, **more) -> None:
-    notify_members(
-        memberships=[record.submitted_by],
+    announce(
         kind=kind,
-        params=amount_facts(record.quantity, resource=record.resource)
-        | {"resource": record.resource.name, "pool": record.pool.name}
-        | more,
+        community_id=record.community_id,
+        people=[record.submitted_by],
+        params=_facts(record) | more,
         url=reverse("community", args=[record.community.slug]),
     )
 

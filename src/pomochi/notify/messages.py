@@ -1,7 +1,9 @@
 """What each kind of notification says, rendered in the reader's language when it is read."""
 
 from collections.abc import Callable
+from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pomochi.communities.quantities import format_quantity, format_quantity_plain
@@ -27,6 +29,22 @@ def amount_facts(quantity: int, *, resource) -> dict:
         "unit": resource.unit,
         "decimal_places": resource.decimal_places,
     }
+
+
+def _facts_worded(params: dict) -> dict:
+    """The facts every kind may carry, worded in the reader's language: an amount, a due date
+    (stored as an ISO date), an appeal's outcome (stored as a yes or no)."""
+    params = _amount_worded(params)
+    if isinstance(params.get("due"), str):
+        try:
+            due = date.fromisoformat(params["due"])
+        except ValueError:
+            pass
+        else:
+            params = params | {"due": date_format(due, "DATE_FORMAT")}
+    if isinstance(params.get("upheld"), bool):
+        params = params | {"decision": _("upheld") if params["upheld"] else _("dismissed")}
+    return params
 
 
 def _amount_worded(params: dict) -> dict:
@@ -59,7 +77,7 @@ def render_many(items: list[tuple[str, dict]]) -> list[str]:
             for i, w in zip(at, worded, strict=True):
                 words[i] = w
     return [
-        _worded(kind, _amount_worded(params) if w is None else w)
+        _worded(kind, _facts_worded(params if w is None else w))
         for (kind, params), w in zip(items, words, strict=True)
     ]
 
@@ -73,7 +91,24 @@ def _words_of_one(facts: Callable[[list[dict]], list[dict]], params: dict) -> di
 
 def _worded(kind: str, params: dict) -> str:
     templates = {
+        "need.urgent": _("Urgent: %(household)s needs %(amount)s of %(resource)s."),
+        "need.posted": _("%(household)s needs %(amount)s of %(resource)s."),
         "match": _("A match was found for your need of %(resource)s."),
+        "distribution.received": _(
+            "Your household received %(amount)s of %(resource)s from %(pool)s."
+        ),
+        "commitment.due_soon": _(
+            "Your promise of %(amount)s of %(resource)s is due tomorrow, %(due)s."
+        ),
+        "allocation.executed": _(
+            "The round of %(resource)s from %(pool)s was carried out (households: "
+            "%(households)s)."
+        ),
+        "contribution.waiting": _(
+            "%(household)s recorded %(amount)s of %(resource)s into %(pool)s; it waits for a "
+            "coordinator's confirmation."
+        ),
+        "invitation.accepted": _("%(member)s accepted your invitation and joined."),
         "commitment.made": _(
             "%(giver)s promised %(amount)s of %(resource)s to %(receiver)s by %(due)s."
         ),

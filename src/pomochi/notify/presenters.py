@@ -1,5 +1,5 @@
-"""What a member sees of a notification, decided once: the notifications page (and any door
-that lists them) renders `notification_view` alone.
+"""What a member sees of a notification, decided once: the notifications page, the API and
+the e-mail render `notification_view` / `notification_link` alone.
 
 A notification is for its recipient and nobody else (`notification.view`). Its stored facts
 (`params`: ids and amounts in the smallest unit) are never shown as they are: they become the
@@ -10,28 +10,30 @@ from django.urls import reverse
 
 from pomochi.communities import policy
 from pomochi.communities.models import Membership
+from pomochi.notify.kinds import kind_of
 from pomochi.notify.messages import render_many
 from pomochi.notify.models import Notification
 
-# Where each kind of news is followed up, when the notification names no page of its own.
-PAGES = {
-    "match": "needs",
-    "commitment.made": "promises",
-    "commitment.due": "promises",
-    "commitment.fulfilled": "promises",
-    "allocation.share": "rounds",
-    "allocation.decide": "rounds",
-    "allocation.approved": "rounds",
-    "appeal.filed": "rounds",
-    "appeal.decided": "rounds",
+# The page of the object a notification is about.
+OBJECT_PAGES = {
+    "need": "need",
+    "commitment": "promise",
+    "round": "round",
+    "event": "event",
+    "pool": "pool",
 }
 
 
-def _link(notification: Notification, slug: str) -> str:
+def notification_link(notification: Notification, slug: str) -> str:
+    """Where the news is followed up: its object's page, else the page the notification was
+    written with (older rows), else its kind's section."""
+    page = OBJECT_PAGES.get(notification.about)
+    if page and notification.about_id:
+        return reverse(page, args=[slug, notification.about_id])
     if notification.url:
         return notification.url
-    name = PAGES.get(notification.kind)
-    return reverse(name, args=[slug]) if name else ""
+    kind = kind_of(notification.kind)
+    return reverse(kind.page, args=[slug]) if kind and kind.page else ""
 
 
 def notification_view(*, actor: Membership, obj: Notification, text: str | None = None) -> dict:
@@ -47,7 +49,7 @@ def notification_view(*, actor: Membership, obj: Notification, text: str | None 
         "id": obj.id,
         "kind": obj.kind,
         "text": render_many([(obj.kind, obj.params)])[0] if text is None else text,
-        "link": _link(obj, actor.community.slug),
+        "link": notification_link(obj, actor.community.slug),
         "created_at": obj.created_at,
         "read": obj.read_at is not None,
     }

@@ -1,33 +1,80 @@
-"""Notifications are written by the services that have news, in their own transaction."""
+"""News is written by the services that have it, in their own transaction (`announce`); how it
+reaches each reader is decided after that transaction commits, by the delivery job
+(notify.delivery), so a mail server that is slow or down never holds up or undoes the news."""
 
-from django.db import transaction
+from collections.abc import Iterable
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pomochi.communities.models import Household, Membership
+from pomochi.notify.kinds import KINDS
 from pomochi.notify.models import Notification
 
 
-def notify_members(*, memberships, kind: str, params: dict, url: str = "") -> int:
-    """One row per member; call inside the service's transaction. Returns how many."""
+def announce(
+    *,
+    kind: str,
+    community_id: int,
+    params: dict,
+    about: str = "",
+    about_id: int | None = None,
+    household: Household | None = None,
+    people: Iterable[Membership] = (),
+    exclude: Membership | None = None,
+    url: str = "",
+) -> int:
+    """Tell the audience that notify.kinds names for `kind` (call inside the service's
+    transaction). `household` is the household the news is about (for "household" and
+    "giver"), `people` the memberships for "people"; `exclude` is the one who acted, who needs
+    no news of their own act. Returns how many were told."""
+    audience = KINDS[kind].to
+    members = Membership.objects.filter(community_id=community_id, is_active=True)
+    if audience == "household" or (audience == "giver" and household is not None):
+        if household is None:
+            raise ValueError(f"{kind} is news for a household: name it")
+        members = members.filter(household=household)
+    elif audience in ("coordinators", "giver"):
+        members = members.filter(is_coordinator=True)
+    elif audience == "committee":
+        members = members.filter(is_committee=True)
+    else:
+        members = members.filter(pk__in=[p.pk for p in people])
+    if exclude is not None:
+        members = members.exclude(pk=exclude.pk)
     now = timezone.now()
     rows = [
         Notification(
-            community_id=m.community_id,
+            community_id=community_id,
             recipient=m,
             kind=kind,
             params=params,
+            about=about,
+            about_id=about_id,
             url=url,
             created_at=now,
         )
-        for m in memberships
+        for m in members.only("id", "community_id")
     ]
     Notification.objects.bulk_create(rows)
+    if rows:
+        deliver_after_commit()
     return len(rows)
 
 
-def notify_household(*, household: Household, kind: str, params: dict, url: str = "") -> int:
-    members = Membership.objects.filter(household=household, is_active=True)
-    return notify_members(memberships=members, kind=kind, params=params, url=url)
+def deliver_after_commit() -> None:
+    """Start the delivery job once the current transaction commits (once per transaction,
+    however many services in it have news)."""
+    pending = getattr(connection, "run_on_commit", [])
+    if any(entry[1] is _enqueue_delivery for entry in pending):
+        return
+    transaction.on_commit(_enqueue_delivery)
+
+
+def _enqueue_delivery() -> None:
+    from pomochi.notify.tasks import deliver
+
+    deliver.enqueue()
 
 
 @transaction.atomic

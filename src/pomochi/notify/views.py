@@ -19,3 +19,10 @@ def notification_list(request, community):
         notifications_mark_read(actor=request.membership, ids=sorted(unread))
     # `read` is as it was before this page was shown: what is new is marked new once.
     return render(request, "notify/list.html", {"community": community, "rows": rows})
+
+
+@require_membership
+def notification_settings(request, community):
+    from django.http import Http404
+
+    raise Http404  # placeholder until the preferences page lands

@@ -5,11 +5,14 @@ import time
 from django.core.management.base import BaseCommand
 
 from pomochi.aid.reminders import reminders_send
+from pomochi.notify.tasks import deliver
 
 
 class Command(BaseCommand):
     help = (
-        "Send what is due today (reminders of overdue promises). Safe to run any number of times."
+        "Send what is due today (reminders of promises due tomorrow or overdue) and start the "
+        "delivery job (`pomochi db_worker` runs it), which also takes up any mail a stopped "
+        "worker left. Safe to run any number of times."
     )
 
     def add_arguments(self, parser):
@@ -24,6 +27,7 @@ class Command(BaseCommand):
         while True:
             sent = reminders_send()
             self.stdout.write(f"reminders sent: {sent}")
+            deliver.enqueue()
             if not loop:
                 return
             time.sleep(every)
