@@ -209,3 +209,11 @@ def notification_for(membership, *, kind: str, params: dict):
         params=params,
         created_at=timezone.now(),
     )
+
+
+@pytest.fixture
+def jobs_at_once(settings):
+    """Background jobs run at once, in the test's process (django-tasks' immediate backend),
+    for tests of what a job does rather than of the worker that runs it (tests/notify has
+    those, with a real `pomochi db_worker`)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

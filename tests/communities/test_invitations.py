@@ -168,7 +168,7 @@ def test_an_account_is_made_through_an_invitation_all_or_nothing(invited):
 
 
 def test_an_e_mailed_invitation_carries_the_link_and_code_after_commit(
-    village, mailoutbox, django_capture_on_commit_callbacks
+    village, mailoutbox, django_capture_on_commit_callbacks, jobs_at_once
 ):
     with django_capture_on_commit_callbacks(execute=True):
         issued = invitation_create(

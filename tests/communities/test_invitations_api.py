@@ -73,7 +73,7 @@ def test_a_retry_with_the_same_key_answers_the_same_code_and_makes_nothing(villa
 
 
 def test_a_mailed_invitation_over_the_api(
-    village, api_as, mailoutbox, django_capture_on_commit_callbacks
+    village, api_as, mailoutbox, django_capture_on_commit_callbacks, jobs_at_once
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = api_as(village.alice.user).post(URL, {"email": "nina@example.org"})

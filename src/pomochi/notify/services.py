@@ -63,11 +63,12 @@ def announce(
 
 
 def deliver_after_commit() -> None:
-    """Start the delivery job once the current transaction commits (once per transaction,
-    however many services in it have news)."""
-    pending = getattr(connection, "run_on_commit", [])
-    if any(entry[1] is _enqueue_delivery for entry in pending):
-        return
+    """Start the delivery job once the current transaction commits: once per atomic block,
+    however much news is written in it (a second start would find nothing left to do)."""
+    here = set(getattr(connection, "savepoint_ids", []))
+    for sids, callback, *_rest in getattr(connection, "run_on_commit", []):
+        if callback is _enqueue_delivery and set(sids) == here:
+            return
     transaction.on_commit(_enqueue_delivery)
 
 
