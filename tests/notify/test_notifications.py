@@ -127,7 +127,10 @@ def test_the_api_lists_the_callers_own_as_the_page_words_them(client, shared_vil
         "Your share of grain from Granary: 25 kg. You asked 30 kg; 3 households shared 60 kg "
         "by max-min fairness; everyone's cap was 25 kg; you receive 25 kg."
     ]
-    assert listed["items"][0]["link"] == reverse("round", args=["village", v.round.id]) and listed["items"][0]["read"] is False
+    assert (
+        listed["items"][0]["link"] == reverse("round", args=["village", v.round.id])
+        and listed["items"][0]["read"] is False
+    )
     # Reading the list does not mark it read; the page and the API agree field by field.
     client.force_login(v.bob.user)
     page = client.get(url("notifications")).context["rows"]
