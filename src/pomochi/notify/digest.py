@@ -130,33 +130,32 @@ def _digest_make(*, member: Membership, period: Period, head: tuple[str, int | N
     if daily and not news.exists():
         return False
     now = timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                digest = Digest.objects.create(
-                    membership=member,
-                    frequency=period.frequency,
-                    starts_on=period.starts_on,
-                    ends_on=period.ends_on,
-                    head=head[0],
-                    head_seq=head[1],
-                    created_at=now,
-                )
-        except IntegrityError:
-            return False  # made by another run
-        # One UPDATE: news another digest took meanwhile is not taken twice.
-        if not news.update(digested_at=now) and daily:
-            transaction.set_rollback(True)
-            return False
-        Mail.objects.create(
-            kind="digest",
-            to=member.user.email,
-            language=member.user.language or member.community.language,
-            recipient=member,
-            digest=digest,
-            next_attempt_at=now,
-            created_at=now,
-        )
+    try:
+        with transaction.atomic():
+            digest = Digest.objects.create(
+                membership=member,
+                frequency=period.frequency,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                head=head[0],
+                head_seq=head[1],
+                created_at=now,
+            )
+            # One UPDATE: news another digest took meanwhile is not taken twice.
+            if not news.update(digested_at=now) and daily:
+                transaction.set_rollback(True)
+                return False
+            Mail.objects.create(
+                kind="digest",
+                to=member.user.email,
+                language=member.user.language or member.community.language,
+                recipient=member,
+                digest=digest,
+                next_attempt_at=now,
+                created_at=now,
+            )
+    except IntegrityError:
+        return False  # the period was claimed by another run
     return True
 
 
@@ -185,11 +184,11 @@ def _subject(digest: Digest, count: int) -> str:
 
 def _heading(digest: Digest, community: Community) -> str:
     if digest.starts_on == digest.ends_on:
-        return _("Your news in %(community)s on %(day)s.") % {
+        return _("Your news in %(community)s on %(day)s") % {
             "community": community.name,
             "day": date_format(digest.starts_on, "DATE_FORMAT"),
         }
-    return _("Your news in %(community)s from %(start)s to %(end)s.") % {
+    return _("Your news in %(community)s from %(start)s to %(end)s") % {
         "community": community.name,
         "start": date_format(digest.starts_on, "DATE_FORMAT"),
         "end": date_format(digest.ends_on, "DATE_FORMAT"),
