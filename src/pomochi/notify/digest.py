@@ -10,7 +10,7 @@ instant, written by one UPDATE when the digest is made), so no column links them
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -80,8 +80,6 @@ def digests_make(*, today: date | None = None) -> int:
     nothing). `today` is a day on every community's clock (tests); by default each community's
     own today. Returns how many digests were made; their mail is sent after commit."""
     members = digest_members()
-    # Digests already made for these periods, read at once: a tick that finds every period done
-    # asks nothing more per member.
     periods = {
         m.pk: digest_period(
             frequency=_frequency_of(m),
@@ -89,11 +87,14 @@ def digests_make(*, today: date | None = None) -> int:
         )
         for m in members
     }
+    # Digests already made for these periods, read at once: a tick that finds every period done
+    # asks nothing more per member.
     made_before = set(
         Digest.objects.filter(
             starts_on__gte=min((p.starts_on for p in periods.values()), default=date.max)
         ).values_list("membership_id", "frequency", "starts_on")
     )
+    # The head is read once per community and run: every digest of a run names the same one.
     heads: dict[int, tuple[str, int | None]] = {}
     made = 0
     for member in members:
@@ -112,7 +113,8 @@ def digests_make(*, today: date | None = None) -> int:
     return made
 
 
-def _period_end(community: Community, period: Period):
+def _period_end(community: Community, period: Period) -> datetime:
+    """Midnight after the period's last day, on the community's clock."""
     return community.day_start(period.ends_on + timedelta(days=1))
 
 
