@@ -6,3 +6,7 @@ class NotifyConfig(AppConfig):
     name = "pomochi.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        # The digest's composer registers itself (notify.compose words mail by kind).
+        from pomochi.notify import digest  # noqa: F401

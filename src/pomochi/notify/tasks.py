@@ -1,8 +1,9 @@
-"""The delivery job, run by `pomochi db_worker` (django-tasks' database backend)."""
+"""The delivery and digest jobs, run by `pomochi db_worker` (django-tasks' database backend)."""
 
 from django_tasks import task
 
 from pomochi.notify.delivery import mail_send_due, news_route
+from pomochi.notify.digest import digests_make
 
 
 @task()
@@ -14,3 +15,10 @@ def deliver() -> dict:
     if sent.retried and sent.next_at is not None:
         deliver.using(run_after=sent.next_at).enqueue()
     return {"routed": routed, "sent": sent.sent, "retried": sent.retried, "failed": sent.failed}
+
+
+@task()
+def digests() -> int:
+    """Make the digests of the period just ended (`pomochi tick` starts it every run; a period
+    already made is skipped), then start the delivery job for their mail."""
+    return digests_make()

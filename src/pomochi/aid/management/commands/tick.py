@@ -5,14 +5,15 @@ import time
 from django.core.management.base import BaseCommand
 
 from pomochi.aid.reminders import reminders_send
-from pomochi.notify.tasks import deliver
+from pomochi.notify.tasks import deliver, digests
 
 
 class Command(BaseCommand):
     help = (
-        "Send what is due today (reminders of promises due tomorrow or overdue) and start the "
-        "delivery job (`pomochi db_worker` runs it), which also takes up any mail a stopped "
-        "worker left. Safe to run any number of times."
+        "Send what is due today (reminders of promises due tomorrow or overdue), start the "
+        "digest job (each member's daily or weekly digest of the period just ended, once) and "
+        "the delivery job (`pomochi db_worker` runs both), which also takes up any mail a "
+        "stopped worker left. Safe to run any number of times."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         while True:
             sent = reminders_send()
             self.stdout.write(f"reminders sent: {sent}")
+            digests.enqueue()
             deliver.enqueue()
             if not loop:
                 return
