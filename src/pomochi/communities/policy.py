@@ -248,6 +248,8 @@ RULES: dict[str, Rule] = {
     "community.setup": _founder,
     # The home page's "needs attention" list: each item shown by its own rule (web.attention).
     "attention.view": _coordinator_or_committee,
+    # Members whom news could not reach (no e-mail address): coordinators, who tell them.
+    "notification.list_unreached": _coordinator,
     "audit.view_chain": _member,
     "audit.read_payload": _reads_audit_payload,
     "household.create": _coordinator,

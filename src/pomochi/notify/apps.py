@@ -10,3 +10,6 @@ class NotifyConfig(AppConfig):
     def ready(self):
         # The digest's composer registers itself (notify.compose words mail by kind).
         from pomochi.notify import digest  # noqa: F401
+        from pomochi.notify.attention import register
+
+        register()

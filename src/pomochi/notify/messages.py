@@ -101,8 +101,7 @@ def _worded(kind: str, params: dict) -> str:
             "Your promise of %(amount)s of %(resource)s is due tomorrow, %(due)s."
         ),
         "allocation.executed": _(
-            "The round of %(resource)s from %(pool)s was carried out (households: "
-            "%(households)s)."
+            "The round of %(resource)s from %(pool)s was carried out (households: %(households)s)."
         ),
         "contribution.waiting": _(
             "%(household)s recorded %(amount)s of %(resource)s into %(pool)s; it waits for a "
