@@ -13,7 +13,7 @@ from pomochi.communities.services import membership_set_roles
 from pomochi.notify.models import Mail, MailStatus, Notification
 from pomochi.notify.tasks import deliver
 from tests.conftest import build_village, enrol, make_user
-from tests.notify.smtp import run_worker_once, smtp_server, stop, worker  # noqa: F401
+from tests.notify.smtp import run_worker_once, stop, worker
 
 pytestmark = pytest.mark.slow
 
