@@ -56,7 +56,7 @@ def _refused(request) -> HttpResponse:
     return render(request, "notify/link_refused.html", status=404)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def action(request, token):
     try:
         link = action_link_read(token)
@@ -171,7 +171,7 @@ def _used(request, membership, page: str) -> HttpResponse:
 # link with no CSRF token. Safe without one: the signed link is the authority, and all it can do
 # is turn mail off.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
         membership = _membership(unsubscribe_read(token))
