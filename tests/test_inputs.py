@@ -337,6 +337,12 @@ CASES = {
     ),
     "POST /api/v1/communities/{slug}/waiting-records/{record_id}/confirm": None,
     "POST /api/v1/communities/{slug}/notifications/read": None,
+    # No free text: kinds, deliveries and the digest are enums, refused by the service or schema.
+    "PUT /api/v1/communities/{slug}/notifications/settings": lambda v: (
+        v.bob,
+        {},
+        {"kinds": {"need.urgent": "app"}, "digest": "daily", "no_mail": False},
+    ),
     "POST /api/v1/communities/{slug}/waiting-records/{record_id}/decline": lambda v: (
         v.alice,
         {"record_id": v.waiting.id},

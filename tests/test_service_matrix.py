@@ -27,8 +27,9 @@ from pomochi.communities.invitations import invitation_create, invitation_revoke
 from pomochi.errors import NotAllowed
 from pomochi.ledger import services as ledger_services
 from pomochi.ledger.services import Line, event_contribute, events_distribute_batch
-from pomochi.notify.services import notifications_mark_read
+from pomochi.notify.services import action_perform, notifications_mark_read
 from tests.communities.test_policy_matrix import COVERS as COMMUNITY_AND_LEDGER_COVERS
+from tests.notify.test_preferences import COVERS as NOTIFY_COVERS
 from tests.onboarding.test_service_matrix import COVERS as ONBOARDING_COVERS
 
 ROLES = ("olga", "alice", "bob", "vera", "charlie")
@@ -303,6 +304,9 @@ EXEMPT = {
     ledger_services.event_record_for_cause,
     # Touches only the actor's own notifications.
     notifications_mark_read,
+    # Acts through the service its link names, whose policy is the check (a role lost, a
+    # membership ended: refused there); tests/notify/test_links.py.
+    action_perform,
 }
 
 
@@ -323,7 +327,7 @@ def services_taking_an_actor():
 
 
 def test_every_service_is_in_a_matrix():
-    covered = COVERS | COMMUNITY_AND_LEDGER_COVERS | ONBOARDING_COVERS | EXEMPT
+    covered = COVERS | COMMUNITY_AND_LEDGER_COVERS | ONBOARDING_COVERS | NOTIFY_COVERS | EXEMPT
     missing = sorted(f"{f.__module__}.{f.__name__}" for f in services_taking_an_actor() - covered)
     assert missing == []
 

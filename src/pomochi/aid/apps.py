@@ -15,6 +15,10 @@ class AidConfig(AppConfig):
         from pomochi.aid.attention import register as register_attention
 
         register_attention()
+        # One-click buttons in e-mail: answer a promise, confirm it arrived, approve a round.
+        from pomochi.aid.links import register as register_links
+
+        register_links()
         # A reversed delivery no longer fulfils a promise nor meets a need.
         from pomochi.aid.rounds import allocation_delivery_reversed
         from pomochi.aid.services import commitment_delivery_reversed

@@ -338,6 +338,9 @@ RULES: dict[str, Rule] = {
     "appeal.decide": _committee,
     # News is for the member it was written to, and nobody else.
     "notification.view": _own_notification,
+    # How one hears the news (by e-mail at once, in the digest, here only): the person's own
+    # choice, which nobody else sees or makes for them. Target: the membership.
+    "notification.settings": _self,
     # A drill names the households that would run short, and what they would be given.
     "drill.run": _coordinator_or_committee,
     # Whether to offer a form at all (the service then checks the household or pool chosen).

@@ -6,10 +6,13 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
-from pomochi.api.common import ERRORS, caller
+from pomochi.api.common import ERRORS, Error, caller
+from pomochi.communities import policy
+from pomochi.notify.kinds import KINDS
+from pomochi.notify.models import Delivery, DigestFrequency
 from pomochi.notify.presenters import notifications_view
-from pomochi.notify.selectors import notifications_recent, unread_count
-from pomochi.notify.services import notifications_mark_read
+from pomochi.notify.selectors import notifications_recent, preferences_current, unread_count
+from pomochi.notify.services import notifications_mark_read, preferences_set
 
 router = Router(tags=["notifications"])
 
@@ -59,3 +62,53 @@ def mark_notifications_read(request, slug: str, body: MarkReadIn):
     community, membership = caller(request, slug)
     marked = notifications_mark_read(actor=membership, ids=body.ids)
     return MarkedOut(marked=marked, unread=unread_count(membership=membership))
+
+
+class KindSetting(Schema):
+    kind: str
+    label: str  # in the caller's language
+    default: Delivery
+    delivery: Delivery
+    heard: bool  # whether the caller is among this news' audience now (household, roles)
+
+
+class SettingsOut(Schema):
+    kinds: list[KindSetting]
+    digest: DigestFrequency
+    no_mail: bool
+    reachable: bool  # false: the account has no e-mail address, so no mail reaches the caller
+
+
+class SettingsIn(Schema):
+    # kind → how it reaches the caller; a kind not named is its default (this is the whole
+    # choice, as the page sends it)
+    kinds: dict[str, Delivery] = Field(default_factory=dict, max_length=len(KINDS))
+    digest: DigestFrequency
+    no_mail: bool
+
+
+SETTINGS_WRITTEN = {200: SettingsOut, **ERRORS, 403: Error}
+
+
+@router.get("/communities/{slug}/notifications/settings", response={200: SettingsOut, **ERRORS})
+def get_notification_settings(request, slug: str):
+    """How the caller hears each kind of news, the digest, whether e-mail is off: the caller's
+    own (nobody reads another's)."""
+    community, membership = caller(request, slug)
+    policy.require(membership, "notification.settings", membership)
+    return SettingsOut(**preferences_current(membership=membership))
+
+
+@router.put("/communities/{slug}/notifications/settings", response=SETTINGS_WRITTEN)
+def put_notification_settings(request, slug: str, body: SettingsIn):
+    """Replace the caller's choices, as the settings page saves them; an unknown kind is refused
+    (422, naming `kinds`) and nothing changes."""
+    community, membership = caller(request, slug)
+    preferences_set(
+        actor=membership,
+        membership=membership,
+        deliveries={kind: str(delivery) for kind, delivery in body.kinds.items()},
+        digest=str(body.digest),
+        no_mail=body.no_mail,
+    )
+    return SettingsOut(**preferences_current(membership=membership))

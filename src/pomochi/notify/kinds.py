@@ -69,3 +69,17 @@ RETIRED: dict[str, Kind] = {}
 
 def kind_of(name: str) -> Kind | None:
     return KINDS.get(name) or RETIRED.get(name)
+
+
+def heard_by(kind: Kind, membership) -> bool:
+    """Whether this member is, by their household and roles now, among the kind's audience
+    (as `announce` chooses it). A role held later brings its news; the choices wait for it."""
+    if kind.to == "household":
+        return membership.household_id is not None
+    if kind.to == "giver":  # a household's promise, or a store's (the coordinators')
+        return membership.household_id is not None or membership.is_coordinator
+    if kind.to == "coordinators":
+        return membership.is_coordinator
+    if kind.to == "committee":
+        return membership.is_committee
+    return True  # "people": anyone may be the one who asked, proposed or invited
