@@ -217,3 +217,15 @@ def jobs_at_once(settings):
     for tests of what a job does rather than of the worker that runs it (tests/notify has
     those, with a real `pomochi db_worker`)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def delivered():
+    """What the outbox has sent, after sending what waits in it (what the delivery job does
+    once a request's transaction commits, which a test's transaction never does)."""
+    from django.core import mail
+
+    from pomochi.notify.delivery import mail_send_due, news_route
+
+    news_route()
+    mail_send_due()
+    return mail.outbox

@@ -1,9 +1,8 @@
-from django.core import mail
 from django.urls import reverse
 
 from pomochi.accounts.models import ApiToken
 from pomochi.accounts.tokens import token_user
-from tests.conftest import make_user
+from tests.conftest import delivered, make_user
 
 
 def test_a_token_is_shown_once_and_stored_hashed(client, db):
@@ -68,8 +67,8 @@ def test_password_reset_sends_a_working_link(client, db, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     user = make_user("dasha")
     client.post(reverse("password-reset"), {"email": "dasha@example.org"})
-    assert len(mail.outbox) == 1
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line)
+    assert len(delivered()) == 1
+    link = next(line for line in delivered()[0].body.splitlines() if "/reset/" in line)
     path = link.split("://", 1)[1].split("/", 1)[1]
     response = client.get("/" + path, follow=True)
     assert response.status_code == 200

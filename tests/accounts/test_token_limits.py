@@ -12,7 +12,7 @@ from pomochi.accounts.models import ApiToken
 from pomochi.accounts.tokens import token_create, token_user
 from pomochi.api.auth import TokenAuth
 from pomochi.errors import InvalidInput, NotAllowed
-from tests.conftest import make_user
+from tests.conftest import delivered, make_user
 
 
 def bearer(secret):
@@ -113,13 +113,12 @@ def test_changing_the_password_revokes_every_token(client, db):
 
 
 def test_a_password_reset_revokes_every_token(client, db, settings):
-    from django.core import mail
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     user = make_user("dasha")
     secret = token_create(user=user, name="phone")[1]
     client.post(reverse("password-reset"), {"email": "dasha@example.org"})
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line)
+    link = next(line for line in delivered()[0].body.splitlines() if "/reset/" in line)
     response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
     client.post(
         response.redirect_chain[-1][0],
