@@ -67,3 +67,21 @@ def test_a_member_who_chose_no_mail_is_not_counted_unreachable(village):
     assert not told.unreachable
     assert not Mail.objects.filter(recipient=v.alice).exists()
     assert unreached_items(v.olga, v) == []
+
+
+def test_two_runs_of_the_sender_send_each_mail_once(village, mailoutbox):
+    from pomochi.notify.delivery import mail_send_due
+
+    need_post(
+        actor=village.bob,
+        community=village.community,
+        household=village.petrovs,
+        resource=village.grain,
+        quantity=5_000,
+        urgency="urgent",
+    )
+    news_route()
+    news_route()  # routing twice writes one mail per reader
+    first, second = mail_send_due(), mail_send_due()
+    assert (first.sent, second.sent) == (2, 0)
+    assert sorted(m.to[0] for m in mailoutbox) == ["alice@example.org", "olga@example.org"]
