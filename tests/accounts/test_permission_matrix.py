@@ -57,6 +57,25 @@ ROUTES = [
         variant="unknown language",
         check=form_errors,
     ),
+    # One's own e-mail address, with one's password.
+    Route("account-email", logged_in(200)),
+    Route(
+        "account-email",
+        logged_in(302),
+        method="POST",
+        data=lambda w, role: {
+            "email": "new@example.org",
+            "password": password_change_data(w, role)["old_password"],
+        },
+    ),
+    Route(
+        "account-email",
+        logged_in(422),
+        method="POST",
+        data={"email": "new@example.org", "password": "not it"},
+        variant="wrong password",
+        check=form_errors,
+    ),
     Route("tokens", logged_in(200)),
     # A new token is shown once, on the page itself: 200, not a redirect.
     Route("tokens", logged_in(200), method="POST", data={"name": "laptop"}),

@@ -126,7 +126,7 @@ def test_a_member_without_an_address_is_told_that_mail_cannot_reach_them(client,
     client.force_login(village.bob.user)
     text = client.get(page_url()).content.decode()
     assert "No e-mail can reach you: your account has no e-mail address." in text
-    assert "the site's administrator can add one for you" in text
+    assert f'href="{reverse("account-email")}"' in text  # where to add one
 
 
 def test_the_notifications_page_links_to_the_settings(client, village):

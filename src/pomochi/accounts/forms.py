@@ -85,3 +85,10 @@ class AccountSettingsForm(forms.Form):
             ("", _("the community's language")),
             *settings.LANGUAGES,
         ]
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address (blank: none)"), required=False, max_length=254
+    )
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, max_length=128)

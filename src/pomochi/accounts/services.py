@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -84,6 +85,37 @@ def account_settings_update(*, user: User, display_name: str, language: str) -> 
         raise InvalidInput(_("Unknown language: %(lang)s") % {"lang": language}, field="language")
     user.display_name, user.language = display_name, language
     user.save(update_fields=["display_name", "language"])
+    return user
+
+
+@transaction.atomic
+def account_email_change(*, user: User, email: str, password: str) -> User:
+    """One's own e-mail address, where news and password links go; blank for none. Asks for the
+    password, since the address decides where a password reset is sent. The old address, if
+    any, is told of the change (so a stolen session cannot move it quietly)."""
+    if not user.check_password(password):
+        raise InvalidInput(_("That is not your password."), field="password")
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(_("Enter a valid e-mail address."), field="email") from None
+    old = user.email
+    if email == old:
+        return user
+    user.email = email
+    user.save(update_fields=["email"])
+    if old:
+        language = user.language or settings.LANGUAGE_CODE
+        with override(language):
+            subject = _("Your e-mail address on pomochi was changed")
+            body = _(
+                "The e-mail address of the account %(username)s was changed from this one "
+                "to %(new)s. If you did not do this, ask a coordinator of your community for a "
+                "password code at once."
+            ) % {"username": user.username, "new": email or _("none")}
+        mail_queue(kind="account", to=old, language=language, subject=subject, text=body)
     return user
 
 

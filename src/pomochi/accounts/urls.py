@@ -6,6 +6,7 @@ from pomochi.accounts.forms import ThrottledPasswordResetForm
 
 urlpatterns = [
     path("", views.account_settings, name="account-settings"),
+    path("email/", views.account_email, name="account-email"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token-revoke"),
     path(

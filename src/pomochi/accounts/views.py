@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pomochi.accounts.forms import AccountForm, AccountSettingsForm
+from pomochi.accounts.forms import AccountForm, AccountSettingsForm, EmailChangeForm
 from pomochi.accounts.models import TOKEN_DAYS, ApiToken, TokenScope
 from pomochi.accounts.services import (
+    account_email_change,
     account_settings_update,
     account_sign_up,
     signup_closed_message,
@@ -137,6 +138,26 @@ def account_settings(request):
     return render(
         request,
         "accounts/settings.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def account_email(request):
+    """One's own e-mail address: where news and password links go."""
+    form = EmailChangeForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_email_change(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your e-mail address is saved."))
+            return redirect("account-settings")
+    return render(
+        request,
+        "accounts/email.html",
         {"form": form},
         status=422 if form.errors else 200,
     )
