@@ -56,7 +56,6 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-# Mesa, for the simulator's benchmark and the test that our model survives as Mesa's does
 # axe-core (npm, pinned in package-lock.json) for the browser tests' accessibility check;
 # Debian's npm is installed when missing and root.
 AXE := node_modules/axe-core/axe.min.js
@@ -71,6 +70,7 @@ $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $(AXE); \
 	else echo "WARNING: npm is missing; the accessibility tests will be skipped"; fi
 
+# Mesa, for the simulator's benchmark and the test that our model survives as Mesa's does
 bench-deps: $(STAMP)
 	$(BIN)/python -c 'import mesa' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[bench]'
 
