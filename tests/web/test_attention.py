@@ -305,7 +305,7 @@ def test_its_queries_do_not_grow_with_the_needs_and_promises(busy):
     _more_of_everything(v, 297)
     many = {who.id: _attention_queries(v, who) for who in (v.alice, v.vera, v.olga)}
     assert many == few
-    assert max(few.values()) <= 12
+    assert max(few.values()) <= 13  # 12, and one for whom news could not reach
     items = attention_for(actor=v.alice, community=v.community, today=LATER)
     assert [i.count for i in items if i.kind.endswith(".more")] == [
         300 + 2 - SHOWN,  # needs: 300 added, the Petrovs' and the Sidorovs'

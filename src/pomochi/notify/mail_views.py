@@ -5,6 +5,7 @@ any device. So GET never acts (mail scanners and previews follow links): it says
 the button will do; the button POSTs. Each page speaks the member's language.
 """
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,12 +33,16 @@ def _membership(pk: int) -> Membership | None:
     return Membership.objects.select_related("user", "community", "household").filter(pk=pk).first()
 
 
-def _language(membership: Membership) -> str:
+def _language(request, membership: Membership) -> str:
+    """The language chosen on this device (its cookie), else the member's, else the
+    community's: a link opened from e-mail on a phone with no choice yet speaks the member's."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return translation.get_language()
     return membership.user.language or membership.community.language or translation.get_language()
 
 
 def _page(request, membership, template: str, context: dict, status: int = 200) -> HttpResponse:
-    language = _language(membership)
+    language = _language(request, membership)
     with translation.override(language):
         response = render(request, template, context, status=status)
     response["Content-Language"] = language
@@ -67,7 +72,7 @@ def action(request, token):
         if membership is None:
             return _refused(request)
         act = action_named(expired.link.action)
-        with translation.override(_language(membership)):
+        with translation.override(_language(request, membership)):
             return _message(
                 request,
                 membership,
@@ -81,7 +86,7 @@ def action(request, token):
         return _refused(request)
     act = action_named(link.action)
     page = action_page(act, membership=membership, object_id=link.object_id)
-    with translation.override(_language(membership)):
+    with translation.override(_language(request, membership)):
         if request.method == "POST":
             return _act(request, membership, link, page)
         if ActionUse.objects.filter(nonce=link.nonce).exists():
@@ -180,7 +185,7 @@ def unsubscribe(request, token):
     if membership is None:
         return _refused(request)
     settings_url = reverse("notification-settings", args=[membership.community.slug])
-    with translation.override(_language(membership)):
+    with translation.override(_language(request, membership)):
         if request.method == "POST":
             mail_unsubscribe(membership=membership)
             return _message(
