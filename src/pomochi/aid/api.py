@@ -53,6 +53,7 @@ from pomochi.api.common import (
     Line,
     Note,
     Reason,
+    RowId,
     amount,
     caller,
     get_in_community,
@@ -573,7 +574,7 @@ class RoundDetailOut(RoundOut):
 # A round shares among at most MAX_NEEDS_PER_ROUND needs, each named once; the service counts
 # them again after taking out repeats, and reads them all in one query.
 NeedIds = Annotated[
-    list[int],
+    list[RowId],
     Field(max_length=MAX_NEEDS_PER_ROUND, description="need ids, at most 10,000"),
 ]
 

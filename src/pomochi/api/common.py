@@ -10,7 +10,7 @@ from django.core.validators import slug_re, validate_email
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Header, Schema
+from ninja import Field, Header, Schema
 from ninja.errors import HttpError
 from ninja.parser import Parser
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema
@@ -74,6 +74,10 @@ Email = Annotated[
     WithJsonSchema({"type": "string", "format": "email", "maxLength": EMAIL_LENGTH}),
 ]
 Text = Note  # free text: pomochi.text's rule, the same as on the pages
+
+# An object's id in a body: a row number the databases can hold (a bigger one is not an id of
+# anything, and would not even reach the query: "Python int too large to convert").
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 AMOUNT_LENGTH = 64
 AMOUNT_MARKER = "x-pomochi-amount"

@@ -15,6 +15,7 @@ from pomochi.api.common import (
     IdempotencyKey,
     PageMeta,
     Reason,
+    RowId,
     caller,
     get_in_community,
     in_community,
@@ -64,7 +65,7 @@ class ResourceOut(Schema):
     unit: str
     kind: str
     decimal_places: int
-    pools: list[int] = Field([], description="the open stores that keep it (set on the pools)")
+    pools: list[RowId] = Field([], description="the open stores that keep it (set on the pools)")
 
 
 def resource_out(resource: ResourceType) -> ResourceOut:

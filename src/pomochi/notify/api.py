@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
-from pomochi.api.common import ERRORS, Error, caller
+from pomochi.api.common import ERRORS, Error, RowId, caller
 from pomochi.communities import policy
 from pomochi.notify.kinds import KINDS
 from pomochi.notify.models import Delivery, DigestFrequency
@@ -35,7 +35,7 @@ class NotificationList(Schema):
 
 class MarkReadIn(Schema):
     # None: every unread notification of the caller
-    ids: list[int] | None = Field(None, max_length=MAX_MARKED)
+    ids: list[RowId] | None = Field(None, max_length=MAX_MARKED)
 
 
 class MarkedOut(Schema):
